@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using Segmenter.Contracts;
+
+namespace Segmenter.Grains.Segmentation;
+
+/// <summary>
+/// The segmentation rules of SEGMENTATION.md as a pure function of (device state, event, clock): no
+/// Orleans, Kafka or Redis, no hidden clock. It mutates the state it is given (the caller owns and persists it)
+/// and appends what to emit to a <see cref="SegmentationOutput"/>. Thread-compatible, stateless itself.
+/// </summary>
+/// <remarks>
+/// Precedence when an event meets an open session: the timeout is judged first (rules 1–3: not within
+/// the timeout closes it <see cref="CloseReason.TimedOut"/>), then the duration limit (rule 5,
+/// <see cref="CloseReason.MaxDuration"/>), then the event's own rule.
+/// </remarks>
+public sealed class SessionSegmenter
+{
+    private readonly SegmentationOptions _options;
+
+    public SessionSegmenter(SegmentationOptions options) => _options = options.EnsureValid();
+
+    public SegmentationOptions Options => _options;
+
+    /// <summary>Applies one event in arrival order (rules 1, 2, 3, 5, 6, 7).</summary>
+    public ApplyOutcome Apply(DeviceState state, in IncomingEvent incoming, SegmentationOutput output)
+    {
+        // Rule 6, redelivery: offsets only grow within a partition, so an old position is the same record again.
+        if (state.LastPosition is { } last && !incoming.Position.IsAfter(last))
+        {
+            state.RedeliveriesDropped++;
+            output.RedeliveriesDropped++;
+            return ApplyOutcome.RedeliveryDropped;
+        }
+
+        state.LastPosition = incoming.Position;
+        state.LastArrival = incoming.ArrivalTime;
+
+        // Rule 6, retry: a seq not above the last accepted one was already seen.
+        var seq = incoming.Envelope.Seq;
+        if (seq is { } s && state.LastSeq is { } lastSeq && s <= lastSeq)
+        {
+            state.DuplicatesDropped++;
+            if (state.Open is { } openWhileRetried)
+                openWhileRetried.DuplicatesDropped++;
+            output.DuplicatesDropped++;
+            return ApplyOutcome.DuplicateDropped;
+        }
+
+        if (seq is not null)
+            state.LastSeq = seq;
+
+        var eventTime = incoming.EventTime;
+        var open = CloseIfExpiredOrTooLong(state, eventTime, output);
+
+        switch (incoming.Envelope.Event)
+        {
+            case DeviceWokeUp:
+                // Rule 1: a wake-up always opens a new session; one still open (within the timeout) is superseded.
+                if (open is not null)
+                    Close(state, open, CloseReason.Superseded, output);
+                Join(state, OpenNew(state, incoming, eventTime, startedWithoutWakeUp: false), incoming, eventTime, output);
+                break;
+
+            case DataReceived:
+                // Rule 2: joins the open session, or opens one whose wake-up was lost.
+                Join(state, open ?? OpenNew(state, incoming, eventTime, startedWithoutWakeUp: true), incoming, eventTime, output);
+                break;
+
+            case AllDataReceived:
+                // Rule 3: joins and completes the open session, or is a session of its own, completed at once.
+                var completing = open ?? OpenNew(state, incoming, eventTime, startedWithoutWakeUp: true);
+                Join(state, completing, incoming, eventTime, output);
+                Close(state, completing, CloseReason.Completed, output);
+                break;
+
+            default:
+                throw new ArgumentException($"Unknown device event kind '{incoming.Envelope.Event.GetType().Name}'.", nameof(incoming));
+        }
+
+        return ApplyOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Rule 4: closes the open session if it saw no event for the inactivity timeout. Returns true when it
+    /// closed one. Processing time decides unless the device's partition lags (see <see cref="StreamClock"/>).
+    /// </summary>
+    public bool CloseIfInactive(DeviceState state, StreamClock clock, SegmentationOutput output)
+    {
+        if (state.Open is not { } open || !IsInactive(open, clock))
+            return false;
+
+        Close(state, open, CloseReason.TimedOut, output);
+        return true;
+    }
+
+    /// <summary>When rule 4 would close the open session if nothing arrives (processing time), or null.</summary>
+    public DateTimeOffset? InactivityDeadline(DeviceState state) =>
+        state.Open is { } open ? open.LastArrival + _options.InactivityTimeout : null;
+
+    /// <summary>True when the device may be forgotten: no open session and silent for <c>PurgeAfter</c>.</summary>
+    public bool IsPurgeable(DeviceState state, DateTimeOffset now) =>
+        state.Open is null && now - state.LastArrival >= _options.PurgeAfter;
+
+    /// <summary>When the device becomes purgeable if nothing arrives, or null while a session is open.</summary>
+    public DateTimeOffset? PurgeDeadline(DeviceState state) =>
+        state.Open is null ? state.LastArrival + _options.PurgeAfter : null;
+
+    private bool IsInactive(OpenSession open, StreamClock clock) =>
+        clock.LaggingStreamTime is { } streamTime
+            ? streamTime - open.LastEventTime > _options.InactivityTimeout
+            : clock.Now - open.LastArrival >= _options.InactivityTimeout;
+
+    private OpenSession? CloseIfExpiredOrTooLong(DeviceState state, DateTimeOffset eventTime, SegmentationOutput output)
+    {
+        if (state.Open is not { } open)
+            return null;
+
+        // "Within the timeout": this event's time minus the session's latest event time <= timeout; older counts as within.
+        if (eventTime - open.LastEventTime > _options.InactivityTimeout)
+        {
+            Close(state, open, CloseReason.TimedOut, output);
+            return null;
+        }
+
+        if (_options.MaxSessionDuration is { } max && eventTime - open.Started > max)
+        {
+            Close(state, open, CloseReason.MaxDuration, output);
+            return null;
+        }
+
+        return open;
+    }
+
+    private static OpenSession OpenNew(DeviceState state, in IncomingEvent opening, DateTimeOffset eventTime, bool startedWithoutWakeUp)
+    {
+        var open = new OpenSession
+        {
+            SessionId = SessionIds.For(state.DeviceId, opening.Position, eventTime),
+            Started = eventTime,
+            LastEventTime = eventTime,
+            LastArrival = opening.ArrivalTime,
+            StartedWithoutWakeUp = startedWithoutWakeUp,
+        };
+        state.Open = open;
+        return open;
+    }
+
+    private void Join(DeviceState state, OpenSession open, in IncomingEvent incoming, DateTimeOffset eventTime, SegmentationOutput output)
+    {
+        open.EventCount++;
+        open.LastArrival = incoming.ArrivalTime;
+        if (eventTime < open.LastEventTime)
+            open.OutOfOrder++; // Rule 7: accepted where it arrived, only counted.
+        else
+            open.LastEventTime = eventTime;
+
+        if (incoming.Envelope.Event is DataReceived data)
+        {
+            if (!open.Metrics.TryGetValue(data.Name, out var metric) && open.Metrics.Count < _options.MaxMetricNamesPerSession)
+                open.Metrics[data.Name] = metric = new MetricAccumulator();
+            metric?.Add(data.Value);
+        }
+
+        output.Events.Add(new SessionEvent(open.KeyFor(state.DeviceId), incoming.Envelope, incoming.Position));
+    }
+
+    private static void Close(DeviceState state, OpenSession open, CloseReason reason, SegmentationOutput output)
+    {
+        var metrics = open.Metrics.Count == 0
+            ? ImmutableSortedDictionary<string, MetricSummary>.Empty.WithComparers(StringComparer.Ordinal)
+            : open.Metrics.ToImmutableSortedDictionary(m => m.Key, m => m.Value.ToSummary(), StringComparer.Ordinal);
+
+        output.Summaries.Add(new SessionSummary(
+            state.DeviceId, open.SessionId, open.Started, open.LastEventTime, open.EventCount, reason,
+            open.StartedWithoutWakeUp, open.DuplicatesDropped, open.OutOfOrder, metrics));
+        state.Open = null;
+    }
+}
