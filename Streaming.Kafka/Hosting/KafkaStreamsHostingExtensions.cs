@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Segmenter.Streaming.Kafka.Metrics;
+
+namespace Segmenter.Streaming.Kafka.Hosting;
+
+/// <summary>
+/// <c>AddKafkaStreams</c>: registers a Kafka stream provider on a silo (reads and writes) or a client (writes).
+/// </summary>
+public static class KafkaStreamsHostingExtensions
+{
+    /// <summary>
+    /// How long the pulling agent keeps retrying one delivery before it gives up on it. Effectively forever: an event
+    /// is never skipped because its consumer was down for a while (a Redis outage stalls the stream, then it resumes).
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxEventDeliveryTime = TimeSpan.FromDays(365);
+
+    public static ISiloBuilder AddKafkaStreams(
+        this ISiloBuilder builder,
+        string name,
+        Action<KafkaStreamOptions> configure,
+        Action<ISiloPersistentStreamConfigurator>? configureStream = null)
+    {
+        builder.AddPersistentStreams(name, KafkaAdapterFactory.Create, stream =>
+        {
+            stream.Configure<KafkaStreamOptions>(options => options.Configure(configure));
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.BatchContainerBatchSize = 1;
+                o.MaxEventDeliveryTime = DefaultMaxEventDeliveryTime;
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
+            }));
+            configureStream?.Invoke(stream);
+        });
+        builder.Services.TryAddSingleton<KafkaStreamMetricsRegistry>();
+        builder.Services.AddTransient<IConfigurationValidator>(services =>
+            new KafkaStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
+        return builder;
+    }
+
+    public static IClientBuilder AddKafkaStreams(
+        this IClientBuilder builder,
+        string name,
+        Action<KafkaStreamOptions> configure,
+        Action<IClusterClientPersistentStreamConfigurator>? configureStream = null)
+    {
+        builder.AddPersistentStreams(name, KafkaAdapterFactory.Create, stream =>
+        {
+            stream.Configure<KafkaStreamOptions>(options => options.Configure(configure));
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            configureStream?.Invoke(stream);
+        });
+        builder.Services.TryAddSingleton<KafkaStreamMetricsRegistry>();
+        builder.Services.AddTransient<IConfigurationValidator>(services =>
+            new KafkaStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
+        return builder;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Streams;
+using Orleans.Runtime;
+using Segmenter.Streaming.Kafka.Cache;
+using Segmenter.Streaming.Kafka.Handover;
+using Segmenter.Streaming.Kafka.Metrics;
+using Segmenter.Streaming.Kafka.Producing;
+using Segmenter.Streaming.Kafka.Receiving;
+
+namespace Segmenter.Streaming.Kafka;
+
+/// <summary>
+/// Builds the provider's parts for Orleans: the adapter (produce and receive), the queue mapper (one queue per
+/// input partition) and the delivery-tracking cache of each queue. One per provider per silo or client.
+/// </summary>
+public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCache, IDisposable
+{
+    private readonly string _name;
+    private readonly KafkaStreamOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly Lazy<KafkaQueueMapper> _mapper;
+    private readonly Lazy<KafkaProducerHost> _producer;
+    private readonly ConcurrentDictionary<QueueId, DeliveryTrackingCache> _cachesAwaitingReceiver = new();
+    private readonly ConcurrentDictionary<string, IKafkaRecordDecoder> _decoders = new(StringComparer.Ordinal);
+    private KafkaQueueAdapter? _adapter;
+
+    public KafkaAdapterFactory(string name, KafkaStreamOptions options, IServiceProvider services)
+    {
+        _name = name;
+        _options = options;
+        _services = services;
+        _loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        _logger = _loggerFactory.CreateLogger<KafkaAdapterFactory>();
+        Metrics = new KafkaStreamMetrics(name, services.GetService<IMeterFactory>());
+        _mapper = new Lazy<KafkaQueueMapper>(BuildMapper, LazyThreadSafetyMode.ExecutionAndPublication);
+        _producer = new Lazy<KafkaProducerHost>(() => new KafkaProducerHost(_options, _name, _loggerFactory.CreateLogger<KafkaProducerHost>()));
+    }
+
+    public KafkaStreamMetrics Metrics { get; }
+
+    internal IServiceProvider Services => _services;
+
+    /// <summary>What Orleans calls to build the provider (see <c>AddKafkaStreams</c>).</summary>
+    public static KafkaAdapterFactory Create(IServiceProvider services, string name)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name);
+        var problems = KafkaStreamOptionsValidator.Validate(options, name);
+        if (problems.Count > 0)
+            throw new OrleansConfigurationException(string.Join(Environment.NewLine, problems));
+
+        // The cache tracks delivery by cursor movement, which is only a delivery signal one container at a time.
+        var agent = services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(name);
+        if (agent.BatchContainerBatchSize != 1)
+            throw new OrleansConfigurationException(
+                $"Kafka stream provider '{name}': StreamPullingAgentOptions.BatchContainerBatchSize must be 1 (got {agent.BatchContainerBatchSize}); the provider packs events into containers itself.");
+
+        var factory = new KafkaAdapterFactory(name, options, services);
+        services.GetService<KafkaStreamMetricsRegistry>()?.Add(factory.Metrics);
+        return factory;
+    }
+
+    [Obsolete("Use the overload that takes a CancellationToken.")]
+    public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
+
+    public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken)
+    {
+        _adapter ??= new KafkaQueueAdapter(_name, _options, this, _producer, Metrics);
+        return Task.FromResult<IQueueAdapter>(_adapter);
+    }
+
+    public IQueueAdapterCache GetQueueAdapterCache() => this;
+
+    public IStreamQueueMapper GetStreamQueueMapper() => _mapper.Value;
+
+    public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
+        Task.FromResult<IStreamFailureHandler>(new LoggingDeliveryFailureHandler(_name, _loggerFactory.CreateLogger<LoggingDeliveryFailureHandler>()));
+
+    /// <summary>The agent creates the cache, then the receiver, for each queue it takes over: pair them up.</summary>
+    public IQueueCache CreateQueueCache(QueueId queueId)
+    {
+        var cache = new DeliveryTrackingCache(_options.CacheSize);
+        _cachesAwaitingReceiver[queueId] = cache;
+        return cache;
+    }
+
+    internal KafkaQueueReceiver CreateReceiver(QueueId queueId)
+    {
+        var (topic, partition) = _mapper.Value.PartitionOf(queueId);
+        if (!_cachesAwaitingReceiver.TryRemove(queueId, out var cache))
+            cache = new DeliveryTrackingCache(_options.CacheSize);
+        var decoder = _decoders.GetOrAdd(topic.Name, _ => topic.Decoder!(_services));
+        return new KafkaQueueReceiver(queueId, topic, partition, decoder, cache, _options, _name,
+            new DeadLetterPublisher(_producer.Value, _options.DeadLetterTopic), Metrics,
+            _services.GetService<TimeProvider>() ?? TimeProvider.System,
+            Handover(topic.Name, partition),
+            _loggerFactory.CreateLogger<KafkaQueueReceiver>());
+    }
+
+    private PartitionHandover? Handover(string topic, int partition)
+    {
+        if (_options.HandoverTimeout <= TimeSpan.Zero || _services.GetService<ILocalSiloDetails>() is not { } silo)
+            return null;
+        return new PartitionHandover(_services.GetRequiredService<IGrainFactory>(), silo.SiloAddress, $"{_name}/{topic}/{partition}",
+            _options.HandoverTimeout, _loggerFactory.CreateLogger<PartitionHandover>());
+    }
+
+    public void Dispose()
+    {
+        if (_producer.IsValueCreated)
+            _producer.Value.Dispose();
+        Metrics.Dispose();
+    }
+
+    private KafkaQueueMapper BuildMapper()
+    {
+        var inputs = _options.Topics.Where(t => t.IsInput).ToList();
+        var partitions = new KafkaTopicPartitionCounts(_options, _name, _logger).Resolve(inputs);
+        return new KafkaQueueMapper(_name, [.. inputs.Select(t => (t, partitions[t.Name]))]);
+    }
+}

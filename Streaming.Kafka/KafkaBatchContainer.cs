@@ -1,0 +1,58 @@
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Segmenter.Streaming.Kafka;
+
+/// <summary>
+/// The events of one stream read from one partition in one poll, in offset order. Packing consecutive records of a
+/// stream into one container is what makes Orleans fast here: the pulling agent's cost is per container, not
+/// per event. Each event keeps its own offset and token.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed class KafkaBatchContainer : IBatchContainer
+{
+    public KafkaBatchContainer(StreamId streamId, int partition, long[] offsets, object[] events)
+    {
+        if (offsets.Length == 0 || offsets.Length != events.Length)
+            throw new ArgumentException("A batch container needs one offset per event and at least one event.", nameof(offsets));
+        StreamId = streamId;
+        Partition = partition;
+        Offsets = offsets;
+        Events = events;
+    }
+
+    [Id(0)]
+    public StreamId StreamId { get; }
+
+    /// <summary>The Kafka partition the events were read from.</summary>
+    [Id(1)]
+    public int Partition { get; }
+
+    /// <summary>One offset per event, ascending.</summary>
+    [Id(2)]
+    public long[] Offsets { get; }
+
+    [Id(3)]
+    public object[] Events { get; }
+
+    /// <summary>The token of the first event: where a cursor finds this container.</summary>
+    public StreamSequenceToken SequenceToken => new KafkaSequenceToken(Offsets[0]);
+
+    public long FirstOffset => Offsets[0];
+
+    public long LastOffset => Offsets[^1];
+
+    public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
+    {
+        for (var i = 0; i < Events.Length; i++)
+        {
+            if (Events[i] is T typed)
+                yield return Tuple.Create(typed, (StreamSequenceToken)new KafkaSequenceToken(Offsets[i]));
+        }
+    }
+
+    /// <summary>Kafka records carry no Orleans request context.</summary>
+    public bool ImportRequestContext() => false;
+
+    public override string ToString() => $"[{StreamId} p{Partition} {FirstOffset}..{LastOffset} ({Events.Length})]";
+}

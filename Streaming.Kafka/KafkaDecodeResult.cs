@@ -1,0 +1,30 @@
+using Orleans.Runtime;
+
+namespace Segmenter.Streaming.Kafka;
+
+/// <summary>What became of one record: an event for a stream, or poison with the reason.</summary>
+public readonly record struct KafkaDecodeResult
+{
+    private KafkaDecodeResult(StreamId streamId, object? @event, string? poisonKind, string? poisonReason)
+    {
+        StreamId = streamId;
+        Event = @event;
+        PoisonKind = poisonKind;
+        PoisonReason = poisonReason;
+    }
+
+    public StreamId StreamId { get; }
+    public object? Event { get; }
+
+    /// <summary>A short machine-readable kind, such as <c>NotAvro</c>; null unless poison.</summary>
+    public string? PoisonKind { get; }
+
+    /// <summary>Why the record cannot be decoded, for people; null unless poison.</summary>
+    public string? PoisonReason { get; }
+
+    public bool IsPoison => PoisonKind is not null;
+
+    public static KafkaDecodeResult Decoded(StreamId streamId, object @event) => new(streamId, @event, null, null);
+
+    public static KafkaDecodeResult Poison(string kind, string reason) => new(default, null, kind, reason);
+}

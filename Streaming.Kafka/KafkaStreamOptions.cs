@@ -1,0 +1,70 @@
+using Confluent.Kafka;
+
+namespace Segmenter.Streaming.Kafka;
+
+/// <summary>
+/// Settings of one Kafka stream provider. The scalar settings bind from configuration; topics, decoders and
+/// encoders are added in code through the builder (<c>AddKafkaStreams</c>).
+/// </summary>
+public sealed class KafkaStreamOptions
+{
+    /// <summary>Kafka bootstrap servers, e.g. <c>localhost:9092</c>. Required.</summary>
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary>
+    /// Consumer group under which read offsets are committed, so that standard lag tools see them. Partitions are
+    /// assigned by the Orleans queue balancer, not by Kafka group rebalancing. Required where topics are read.
+    /// </summary>
+    public string ConsumerGroupId { get; set; } = "";
+
+    /// <summary>The topics this provider reads and writes.</summary>
+    public List<KafkaTopicOptions> Topics { get; } = [];
+
+    /// <summary>Where records that cannot be decoded go, with the reason in headers.</summary>
+    public string DeadLetterTopic { get; set; } = "dead-letters";
+
+    /// <summary>How often delivered offsets are committed. A crash replays at most this much (plus in-flight work).</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most records one read of a partition takes (one pulling-agent cycle).</summary>
+    public int MaxBatchSize { get; set; } = 2_000;
+
+    /// <summary>
+    /// Events a partition may hold read but not yet delivered; beyond this the partition stops reading until its
+    /// consumers catch up (backpressure). Memory per partition is bounded by this plus the consumer's prefetch.
+    /// </summary>
+    public int CacheSize { get; set; } = 20_000;
+
+    /// <summary>librdkafka prefetch limit per partition consumer (<c>queued.max.messages.kbytes</c>), in KiB.</summary>
+    public int ConsumerPrefetchKBytes { get; set; } = 4_096;
+
+    /// <summary>Where to start a partition that has no committed offset for the group.</summary>
+    public AutoOffsetReset StartWithoutCommit { get; set; } = AutoOffsetReset.Earliest;
+
+    /// <summary>Producer batching delay (<c>linger.ms</c>).</summary>
+    public TimeSpan ProducerLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Producer compression; lz4 as in the demo.</summary>
+    public CompressionType Compression { get; set; } = CompressionType.Lz4;
+
+    /// <summary>
+    /// How long a silo taking a partition over waits for the previous owner to commit and let go (while that owner is
+    /// still an active silo). Zero turns the hand-over off: the new owner reads at once and may replay.
+    /// </summary>
+    public TimeSpan HandoverTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long start-up waits for the broker when it discovers partition counts.</summary>
+    public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Further librdkafka consumer settings (e.g. security), applied last.</summary>
+    public Dictionary<string, string> ConsumerSettings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Further librdkafka producer settings (e.g. security), applied last.</summary>
+    public Dictionary<string, string> ProducerSettings { get; } = new(StringComparer.Ordinal);
+
+    public KafkaTopicOptions? InputTopicFor(string streamNamespace) =>
+        Topics.FirstOrDefault(t => t.IsInput && t.Namespace == streamNamespace);
+
+    public KafkaTopicOptions? OutputTopicFor(string streamNamespace) =>
+        Topics.FirstOrDefault(t => t.IsOutput && t.Namespace == streamNamespace);
+}

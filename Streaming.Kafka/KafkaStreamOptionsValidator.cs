@@ -1,0 +1,62 @@
+using Orleans;
+using Orleans.Runtime;
+
+namespace Segmenter.Streaming.Kafka;
+
+/// <summary>Checks a provider's settings at silo or client start and names every setting that is wrong.</summary>
+public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, string providerName) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        var problems = Validate(options, providerName);
+        if (problems.Count > 0)
+            throw new OrleansConfigurationException(string.Join(Environment.NewLine, problems));
+    }
+
+    public static IReadOnlyList<string> Validate(KafkaStreamOptions options, string providerName)
+    {
+        var problems = new List<string>();
+        void Problem(string setting, string message) =>
+            problems.Add($"Kafka stream provider '{providerName}': {setting} {message}");
+
+        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+            Problem(nameof(options.BootstrapServers), "is required (e.g. 'localhost:9092').");
+        if (options.Topics.Count == 0)
+            Problem(nameof(options.Topics), "names no topic: add input or output topics.");
+        if (options.Topics.Any(t => t.IsInput) && string.IsNullOrWhiteSpace(options.ConsumerGroupId))
+            Problem(nameof(options.ConsumerGroupId), "is required when topics are read (offsets are committed under it).");
+        if (options.Topics.Any(t => t.IsInput) && string.IsNullOrWhiteSpace(options.DeadLetterTopic))
+            Problem(nameof(options.DeadLetterTopic), "is required when topics are read (undecodable records go there).");
+
+        foreach (var duplicate in options.Topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            Problem(nameof(options.Topics), $"names topic '{duplicate.Key}' more than once.");
+        foreach (var topic in options.Topics)
+        {
+            if (string.IsNullOrWhiteSpace(topic.Name))
+                Problem(nameof(options.Topics), "has a topic without a name.");
+            if (!topic.IsInput && !topic.IsOutput)
+                Problem($"Topics[{topic.Name}]", "has neither a decoder (input) nor an encoder (output).");
+            if (topic.Partitions is <= 0)
+                Problem($"Topics[{topic.Name}].{nameof(topic.Partitions)}", $"must be positive (got {topic.Partitions}).");
+        }
+
+        foreach (var clash in options.Topics.Where(t => t.IsInput).GroupBy(t => t.Namespace, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            Problem(nameof(options.Topics), $"reads stream namespace '{clash.Key}' from several topics.");
+
+        if (options.CommitInterval <= TimeSpan.Zero)
+            Problem(nameof(options.CommitInterval), $"must be positive (got {options.CommitInterval}).");
+        if (options.MaxBatchSize < 1)
+            Problem(nameof(options.MaxBatchSize), $"must be at least 1 (got {options.MaxBatchSize}).");
+        if (options.CacheSize < options.MaxBatchSize)
+            Problem(nameof(options.CacheSize), $"({options.CacheSize}) must be at least {nameof(options.MaxBatchSize)} ({options.MaxBatchSize}).");
+        if (options.ConsumerPrefetchKBytes < 1)
+            Problem(nameof(options.ConsumerPrefetchKBytes), $"must be at least 1 (got {options.ConsumerPrefetchKBytes}).");
+        if (options.ProducerLinger < TimeSpan.Zero)
+            Problem(nameof(options.ProducerLinger), $"must not be negative (got {options.ProducerLinger}).");
+        if (options.HandoverTimeout < TimeSpan.Zero)
+            Problem(nameof(options.HandoverTimeout), $"must not be negative (got {options.HandoverTimeout}).");
+        if (options.MetadataTimeout <= TimeSpan.Zero)
+            Problem(nameof(options.MetadataTimeout), $"must be positive (got {options.MetadataTimeout}).");
+        return problems;
+    }
+}

@@ -1,0 +1,45 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Segmenter.Streaming.Kafka;
+
+/// <summary>Finds how many partitions each input topic has: configured, or asked of the broker at start.</summary>
+internal sealed class KafkaTopicPartitionCounts(KafkaStreamOptions options, string providerName, ILogger logger)
+{
+    public Dictionary<string, int> Resolve(IReadOnlyList<KafkaTopicOptions> topics)
+    {
+        var counts = topics.Where(t => t.Partitions is not null).ToDictionary(t => t.Name, t => t.Partitions!.Value, StringComparer.Ordinal);
+        var unknown = topics.Where(t => t.Partitions is null).Select(t => t.Name).ToList();
+        if (unknown.Count == 0)
+            return counts;
+
+        Metadata metadata;
+        try
+        {
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = options.BootstrapServers })
+                .SetLogHandler((_, _) => { })
+                .Build();
+            metadata = admin.GetMetadata(options.MetadataTimeout);
+        }
+        catch (KafkaException e)
+        {
+            throw new OrleansConfigurationException(
+                $"Kafka stream provider '{providerName}': cannot read the partition counts of {string.Join(", ", unknown)} from {options.BootstrapServers} " +
+                $"within {options.MetadataTimeout.TotalSeconds:0} s ({e.Error.Reason}). Is the broker reachable? Or set each topic's Partitions.", e);
+        }
+
+        foreach (var name in unknown)
+        {
+            var topic = metadata.Topics.FirstOrDefault(t => t.Topic == name);
+            if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
+                throw new OrleansConfigurationException(
+                    $"Kafka stream provider '{providerName}': input topic '{name}' does not exist on {options.BootstrapServers}" +
+                    (topic?.Error.IsError == true ? $" ({topic.Error.Reason})" : "") + ". Create it, or set its Partitions.");
+            counts[name] = topic.Partitions.Count;
+            logger.LogInformation("Kafka stream provider {Provider}: topic {Topic} has {Partitions} partitions", providerName, name, topic.Partitions.Count);
+        }
+
+        return counts;
+    }
+}

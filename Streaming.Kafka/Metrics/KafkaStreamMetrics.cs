@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Segmenter.Streaming.Kafka.Metrics;
+
+/// <summary>
+/// The provider's figures, as <see cref="System.Diagnostics.Metrics"/> instruments (meter
+/// <c>Segmenter.Streaming.Kafka</c>, for dashboards and <c>dotnet-counters</c>) and as running totals the host can
+/// print (<see cref="Snapshot"/>). One per provider per process.
+/// </summary>
+public sealed class KafkaStreamMetrics : IDisposable
+{
+    public const string MeterName = "Segmenter.Streaming.Kafka";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _consumed;
+    private readonly Counter<long> _produced;
+    private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _skipped;
+    private readonly Counter<long> _commits;
+    private readonly Histogram<double> _commitDuration;
+    private readonly KeyValuePair<string, object?> _providerTag;
+    private readonly ConcurrentDictionary<(string Topic, int Partition), PartitionProgress> _partitions = new();
+    private long _consumedTotal;
+    private long _producedTotal;
+    private long _deadLetteredTotal;
+    private long _skippedTotal;
+    private long _commitsTotal;
+
+    public KafkaStreamMetrics(string providerName, IMeterFactory? meterFactory = null)
+    {
+        ProviderName = providerName;
+        _providerTag = new("provider", providerName);
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _consumed = _meter.CreateCounter<long>("kafka.stream.records.consumed", "{record}", "Records read from input partitions.");
+        _produced = _meter.CreateCounter<long>("kafka.stream.records.produced", "{record}", "Records produced to output topics (acknowledged).");
+        _deadLettered = _meter.CreateCounter<long>("kafka.stream.records.dead_lettered", "{record}", "Undecodable records sent to the dead-letter topic.");
+        _skipped = _meter.CreateCounter<long>("kafka.stream.records.skipped", "{record}", "Records lost to retention before they were read (offset out of range).");
+        _commits = _meter.CreateCounter<long>("kafka.stream.offsets.committed", "{commit}", "Offset commits.");
+        _commitDuration = _meter.CreateHistogram<double>("kafka.stream.commit.duration", "ms", "Time an offset commit took.");
+        _meter.CreateObservableGauge("kafka.stream.partition.lag", ObserveLag, "{record}", "Records in the partition not yet read, per owned partition.");
+    }
+
+    public string ProviderName { get; }
+
+    public void Consumed(string topic, int partition, int count)
+    {
+        Interlocked.Add(ref _consumedTotal, count);
+        _consumed.Add(count, _providerTag, new("topic", topic), new("partition", partition));
+    }
+
+    public void Produced(string topic, int count)
+    {
+        Interlocked.Add(ref _producedTotal, count);
+        _produced.Add(count, _providerTag, new("topic", topic));
+    }
+
+    public void DeadLettered(string topic, string kind)
+    {
+        Interlocked.Increment(ref _deadLetteredTotal);
+        _deadLettered.Add(1, _providerTag, new("topic", topic), new("kind", kind));
+    }
+
+    public void Skipped(string topic, int partition, long count)
+    {
+        Interlocked.Add(ref _skippedTotal, count);
+        _skipped.Add(count, _providerTag, new("topic", topic), new("partition", partition));
+    }
+
+    public void Committed(string topic, int partition, TimeSpan duration)
+    {
+        Interlocked.Increment(ref _commitsTotal);
+        _commits.Add(1, _providerTag, new("topic", topic), new("partition", partition));
+        _commitDuration.Record(duration.TotalMilliseconds, _providerTag, new("topic", topic));
+    }
+
+    /// <summary>Publishes where a partition's reader stands (called by its receiver after each read).</summary>
+    public void Report(PartitionProgress progress) => _partitions[(progress.Topic, progress.Partition)] = progress;
+
+    /// <summary>The partition moved to another silo or the silo stops: no longer reported here.</summary>
+    public void Forget(string topic, int partition) => _partitions.TryRemove((topic, partition), out _);
+
+    /// <summary>The partitions this process reads now.</summary>
+    public IReadOnlyCollection<PartitionProgress> Partitions => [.. _partitions.Values];
+
+    public KafkaStreamStatistics Snapshot() => new(
+        Interlocked.Read(ref _consumedTotal),
+        Interlocked.Read(ref _producedTotal),
+        Interlocked.Read(ref _deadLetteredTotal),
+        Interlocked.Read(ref _skippedTotal),
+        Interlocked.Read(ref _commitsTotal),
+        _partitions.Count,
+        _partitions.Values.Select(p => p.Lag).DefaultIfEmpty(0).Max());
+
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveLag() =>
+        _partitions.Values.Select(p => new Measurement<long>(p.Lag, _providerTag, new("topic", p.Topic), new("partition", p.Partition)));
+}

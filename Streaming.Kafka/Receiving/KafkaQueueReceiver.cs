@@ -1,0 +1,384 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Segmenter.Streaming.Kafka.Cache;
+using Segmenter.Streaming.Kafka.Handover;
+using Segmenter.Streaming.Kafka.Metrics;
+using Segmenter.Streaming.Kafka.Producing;
+using ErrorCode = Confluent.Kafka.ErrorCode;
+
+namespace Segmenter.Streaming.Kafka.Receiving;
+
+/// <summary>
+/// Reads one Kafka partition for the Orleans pulling agent that owns it. The partition is assigned manually (the
+/// Orleans queue balancer decides ownership, not Kafka's group protocol); reading resumes at the group's
+/// committed offset. Records are decoded by the topic's decoder and packed into one container per stream per
+/// read; undecodable records go to the dead-letter topic. Offsets are committed from the cache's delivery
+/// watermark only, and flushed when the partition is handed over.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Orleans ends a receiver with Shutdown, which disposes what it owns.")]
+internal sealed partial class KafkaQueueReceiver(
+    QueueId queueId,
+    KafkaTopicOptions topic,
+    int partition,
+    IKafkaRecordDecoder decoder,
+    DeliveryTrackingCache cache,
+    KafkaStreamOptions options,
+    string providerName,
+    DeadLetterPublisher deadLetters,
+    KafkaStreamMetrics metrics,
+    TimeProvider time,
+    PartitionHandover? handover,
+    ILogger logger) : IQueueAdapterReceiver
+{
+    private readonly ILogger _logger = logger;
+    private readonly TopicPartition _partition = new(topic.Name, partition);
+    private readonly List<ConsumeResult<byte[], byte[]>> _undecoded = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task<IConsumer<byte[], byte[]>>? _start;
+    private OffsetCommitter? _committer;
+    private long _position;
+    private long _highWatermark;
+    private DateTimeOffset? _streamTime;
+
+    public QueueId QueueId => queueId;
+
+    public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
+
+    /// <summary>
+    /// Starts taking the partition over in the background (hand-over wait, committed offset, assignment) and returns at
+    /// once: until it is done, reads return nothing. A broker that is down at start is retried with back-off.
+    /// </summary>
+    public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _start ??= StartAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    [Obsolete("Use the overload that takes a CancellationToken.")]
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        _start ??= StartAsync(_stopping.Token);
+        if (!_start.IsCompletedSuccessfully)
+            return [];
+        var consumer = _start.Result;
+        var limit = maxCount > 0 ? Math.Min(maxCount, options.MaxBatchSize) : options.MaxBatchSize;
+
+        // Records kept from a read whose decoding failed for a passing reason come first, in order.
+        var records = new List<ConsumeResult<byte[], byte[]>>(_undecoded);
+        _undecoded.Clear();
+        var fresh = 0;
+        while (records.Count < limit && Consume(consumer) is { } record)
+        {
+            records.Add(record);
+            fresh++;
+        }
+
+        if (fresh > 0)
+            metrics.Consumed(topic.Name, partition, fresh);
+        if (records.Count == 0)
+        {
+            ReportProgress(consumer);
+            return [];
+        }
+
+        var containers = await DecodeAndPackAsync(records, cancellationToken);
+        // The agent adds these to the cache after this returns: count them as pending already.
+        ReportProgress(consumer, containers.Sum(c => ((KafkaBatchContainer)c).Events.Length));
+        return containers;
+    }
+
+    [Obsolete("Use the overload that takes a CancellationToken.")]
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    /// <summary>Called after every purge: offers the delivery watermark for the (interval-batched) commit.</summary>
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
+    {
+        _committer?.Offer(cache.CommittableOffset);
+        return Task.CompletedTask;
+    }
+
+    public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
+
+    /// <summary>
+    /// The partition is handed over (rebalance or silo stop): commit everything delivered before letting go, so
+    /// that the next owner replays nothing that was done.
+    /// </summary>
+    public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        var start = _start;
+        if (start is null || !start.IsCompletedSuccessfully)
+        {
+            if (start is not null)
+                await start.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (start is not { IsCompletedSuccessfully: true })
+            {
+                await (handover?.ReleaseAsync() ?? Task.CompletedTask);
+                return;
+            }
+        }
+
+        var consumer = start.Result;
+        metrics.Forget(topic.Name, partition);
+        try
+        {
+            var delivered = cache.CommittableOffset;
+            if (_committer is { } committer)
+                await committer.FlushAsync(delivered).WaitAsync(timeout, cancellationToken);
+            LogHandedOver(topic.Name, partition, _committer?.Committed ?? -1, _position, cache.EventCount);
+            await (handover?.ReleaseAsync() ?? Task.CompletedTask);
+        }
+        catch (Exception e) when (e is TimeoutException or KafkaException or OperationCanceledException)
+        {
+            LogFinalCommitFailed(e, topic.Name, partition);
+        }
+        finally
+        {
+            await Task.Run(() =>
+            {
+                consumer.Close();
+                consumer.Dispose();
+            }, CancellationToken.None);
+            _stopping.Dispose();
+        }
+    }
+
+    private ConsumeResult<byte[], byte[]>? Consume(IConsumer<byte[], byte[]> consumer)
+    {
+        try
+        {
+            // Non-blocking: librdkafka prefetches in the background; this only takes what has arrived.
+            return consumer.Consume(TimeSpan.Zero);
+        }
+        catch (ConsumeException e) when (e.Error.Code is ErrorCode.Local_AutoOffsetReset or ErrorCode.OffsetOutOfRange)
+        {
+            SkipToEarliestAfterRetention(consumer, e.Error.Reason);
+            return null;
+        }
+        catch (ConsumeException e)
+        {
+            LogConsumeError(e, topic.Name, partition, e.Error.Reason);
+            return null;
+        }
+    }
+
+    private async Task<IList<IBatchContainer>> DecodeAndPackAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
+    {
+        var streams = new Dictionary<StreamId, (List<long> Offsets, List<object> Events)>();
+        var order = new List<StreamId>();
+        long lastHandled = -1;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            KafkaDecodeResult decoded;
+            try
+            {
+                decoded = await decoder.DecodeAsync(record, cancellationToken);
+                if (decoded.IsPoison)
+                {
+                    await deadLetters.PublishAsync(record, decoded.PoisonKind!, decoded.PoisonReason!);
+                    metrics.DeadLettered(topic.Name, decoded.PoisonKind!);
+                    LogDeadLettered(topic.Name, partition, record.Offset.Value, decoded.PoisonKind!, decoded.PoisonReason!, deadLetters.Topic);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A passing failure (registry or broker unreachable): keep this record and the rest, in order, for the next read.
+                LogDecodeDeferred(e, topic.Name, partition, record.Offset.Value, records.Count - i);
+                _undecoded.AddRange(records.Skip(i));
+                break;
+            }
+
+            lastHandled = record.Offset.Value;
+            if (record.Message.Timestamp.Type != TimestampType.NotAvailable)
+            {
+                var timestamp = record.Message.Timestamp.UtcDateTime;
+                if (_streamTime is null || timestamp > _streamTime.Value)
+                    _streamTime = new DateTimeOffset(timestamp, TimeSpan.Zero);
+            }
+
+            if (decoded.IsPoison)
+                continue;
+
+            if (!streams.TryGetValue(decoded.StreamId, out var batch))
+            {
+                streams[decoded.StreamId] = batch = ([], []);
+                order.Add(decoded.StreamId);
+            }
+
+            batch.Offsets.Add(record.Offset.Value);
+            batch.Events.Add(decoded.Event!);
+        }
+
+        if (lastHandled >= 0)
+            cache.MarkReadUpTo(lastHandled);
+
+        // First appearance order is first-offset order, which the cache relies on for its commit watermark.
+        var containers = new List<IBatchContainer>(order.Count);
+        foreach (var streamId in order)
+        {
+            var (offsets, events) = streams[streamId];
+            containers.Add(new KafkaBatchContainer(streamId, partition, [.. offsets], [.. events]));
+        }
+
+        return containers;
+    }
+
+    private async Task<IConsumer<byte[], byte[]>> StartAsync(CancellationToken cancellationToken)
+    {
+        if (handover is not null)
+            await handover.AcquireAsync(cancellationToken);
+
+        var backoff = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                return await Task.Run(() => TakeOver(options.MetadataTimeout), cancellationToken);
+            }
+            catch (KafkaException e)
+            {
+                LogTakeOverFailed(e, topic.Name, partition, backoff.TotalSeconds, e.Error.Reason);
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+            }
+        }
+    }
+
+    private IConsumer<byte[], byte[]> TakeOver(TimeSpan timeout)
+    {
+        var consumer = BuildConsumer();
+        try
+        {
+            var committed = consumer.Committed([_partition], timeout).Single().Offset;
+            var watermarks = consumer.QueryWatermarkOffsets(_partition, timeout);
+            var start = StartOffset(committed, watermarks);
+            consumer.Assign(new TopicPartitionOffset(_partition, start));
+
+            _committer = new OffsetCommitter(consumer, _partition, options.CommitInterval, metrics, _logger);
+            if (committed != Offset.Unset)
+                _committer.StartFrom(Math.Min(committed.Value, start));
+            cache.MarkReadUpTo(start - 1);
+            _position = start;
+            _highWatermark = watermarks.High.Value;
+            LogTookOver(topic.Name, partition, start, committed == Offset.Unset ? "none" : committed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), watermarks.High.Value);
+            ReportProgress(consumer);
+            return consumer;
+        }
+        catch
+        {
+            consumer.Dispose();
+            throw;
+        }
+    }
+
+    private long StartOffset(Offset committed, WatermarkOffsets watermarks)
+    {
+        var low = watermarks.Low.Value;
+        var high = watermarks.High.Value;
+        if (committed == Offset.Unset)
+            return options.StartWithoutCommit == AutoOffsetReset.Latest ? high : low;
+
+        if (committed.Value < low)
+        {
+            // Retention deleted records this group never read. Loud, counted, never silent.
+            var skipped = low - committed.Value;
+            metrics.Skipped(topic.Name, partition, skipped);
+            LogSkippedByRetention(topic.Name, partition, committed.Value, low, skipped);
+            return low;
+        }
+
+        if (committed.Value > high)
+        {
+            LogCommittedBeyondEnd(topic.Name, partition, committed.Value, high);
+            return high;
+        }
+
+        return committed.Value;
+    }
+
+    private void SkipToEarliestAfterRetention(IConsumer<byte[], byte[]> consumer, string reason)
+    {
+        var watermarks = consumer.QueryWatermarkOffsets(_partition, options.MetadataTimeout);
+        var skipped = Math.Max(0, watermarks.Low.Value - _position);
+        metrics.Skipped(topic.Name, partition, skipped);
+        LogSkippedByRetention(topic.Name, partition, _position, watermarks.Low.Value, skipped);
+        LogOutOfRangeReason(topic.Name, partition, reason);
+        consumer.Seek(new TopicPartitionOffset(_partition, watermarks.Low));
+        cache.MarkReadUpTo(watermarks.Low.Value - 1);
+        _position = watermarks.Low.Value;
+    }
+
+    private IConsumer<byte[], byte[]> BuildConsumer()
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.ConsumerGroupId,
+            ClientId = $"{providerName}-{topic.Name}-{partition}",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            // Out of range must surface, not reset silently: the receiver logs and counts what was lost.
+            AutoOffsetReset = AutoOffsetReset.Error,
+            QueuedMaxMessagesKbytes = options.ConsumerPrefetchKBytes,
+            EnablePartitionEof = false,
+            SocketNagleDisable = true,
+            FetchWaitMaxMs = 50,
+        };
+        foreach (var (key, value) in options.ConsumerSettings)
+            config.Set(key, value);
+
+        return new ConsumerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, error) => LogKafkaError(topic.Name, partition, error.Code, error.Reason))
+            .Build();
+    }
+
+    private void ReportProgress(IConsumer<byte[], byte[]> consumer, int handedToAgent = 0)
+    {
+        var position = consumer.Position(_partition);
+        if (position != Offset.Unset)
+            _position = position.Value;
+        var watermarks = consumer.GetWatermarkOffsets(_partition);
+        if (watermarks.High != Offset.Unset)
+            _highWatermark = watermarks.High.Value;
+        metrics.Report(new PartitionProgress(topic.Name, partition, _position, Math.Max(_highWatermark, _position),
+            _committer?.Committed ?? -1, cache.EventCount + handedToAgent, _streamTime, time.GetUtcNow()));
+    }
+
+    [LoggerMessage(LogLevel.Information, "Took over {Topic}[{Partition}] at offset {Start} (committed {Committed}, end {End})")]
+    private partial void LogTookOver(string topic, int partition, long start, string committed, long end);
+
+    [LoggerMessage(LogLevel.Warning, "Taking over {Topic}[{Partition}] failed; retrying in {Seconds} s: {Reason}")]
+    private partial void LogTakeOverFailed(Exception exception, string topic, int partition, double seconds, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Handed over {Topic}[{Partition}]: committed {Committed}, read up to {Position}, {Pending} events were still undelivered")]
+    private partial void LogHandedOver(string topic, int partition, long committed, long position, int pending);
+
+    [LoggerMessage(LogLevel.Error, "Final commit of {Topic}[{Partition}] failed; the next owner replays from the previous commit")]
+    private partial void LogFinalCommitFailed(Exception exception, string topic, int partition);
+
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}]: committed offset {Committed} no longer exists (retention deleted it); earliest is {Earliest}: {Skipped} records were never read")]
+    private partial void LogSkippedByRetention(string topic, int partition, long committed, long earliest, long skipped);
+
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}]: offset out of range: {Reason}")]
+    private partial void LogOutOfRangeReason(string topic, int partition, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: committed offset {Committed} is beyond the end {End}; starting at the end")]
+    private partial void LogCommittedBeyondEnd(string topic, int partition, long committed, long end);
+
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] dead-lettered record at offset {Offset} ({Kind}): {Reason} -> {DeadLetterTopic}")]
+    private partial void LogDeadLettered(string topic, int partition, long offset, string kind, string reason, string deadLetterTopic);
+
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} failed for a passing reason; {Count} records wait for the next read")]
+    private partial void LogDecodeDeferred(Exception exception, string topic, int partition, long offset, int count);
+
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: consume error: {Reason}")]
+    private partial void LogConsumeError(Exception exception, string topic, int partition, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: Kafka error {Code}: {Reason}")]
+    private partial void LogKafkaError(string topic, int partition, ErrorCode code, string reason);
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Segmenter.Streaming.Kafka.Metrics;
+
+namespace Segmenter.Streaming.Kafka.Receiving;
+
+/// <summary>
+/// Commits one partition's delivered offset under the consumer group: at most once per interval, never
+/// backwards, off the pulling agent's thread (a commit is a broker round trip), and a final flush at hand-over.
+/// </summary>
+internal sealed class OffsetCommitter(
+    IConsumer<byte[], byte[]> consumer,
+    TopicPartition partition,
+    TimeSpan interval,
+    KafkaStreamMetrics metrics,
+    ILogger logger)
+{
+    private readonly Lock _lock = new();
+    private long _committed = -1; // the next offset to read, as committed (Kafka's convention)
+    private long _target = -1;
+    private long _lastCommitTicks;
+    private Task _inFlight = Task.CompletedTask;
+
+    /// <summary>The committed position: the next offset a new owner reads. -1 when nothing was committed.</summary>
+    public long Committed
+    {
+        get
+        {
+            lock (_lock)
+                return _committed;
+        }
+    }
+
+    /// <summary>The position already committed when the partition was taken over.</summary>
+    public void StartFrom(long committedPosition)
+    {
+        lock (_lock)
+        {
+            _committed = committedPosition;
+            _target = Math.Max(_target, committedPosition);
+        }
+    }
+
+    /// <summary>Everything at or below <paramref name="deliveredOffset"/> is done; commits when the interval has passed.</summary>
+    public void Offer(long deliveredOffset)
+    {
+        lock (_lock)
+        {
+            _target = Math.Max(_target, deliveredOffset + 1);
+            if (_target <= _committed || !_inFlight.IsCompleted || Stopwatch.GetElapsedTime(_lastCommitTicks) < interval)
+                return;
+            _lastCommitTicks = Stopwatch.GetTimestamp();
+            var position = _target;
+            _inFlight = Task.Run(() => Commit(position));
+        }
+    }
+
+    /// <summary>Commits everything offered so far and waits for it (hand-over, shutdown).</summary>
+    public async Task FlushAsync(long deliveredOffset)
+    {
+        Task previous;
+        lock (_lock)
+        {
+            _target = Math.Max(_target, deliveredOffset + 1);
+            previous = _inFlight;
+        }
+
+        await previous;
+        long position;
+        lock (_lock)
+        {
+            if (_target <= _committed)
+                return;
+            position = _target;
+        }
+
+        await Task.Run(() => Commit(position));
+    }
+
+    private void Commit(long position)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            consumer.Commit([new TopicPartitionOffset(partition, position)]);
+            lock (_lock)
+                _committed = Math.Max(_committed, position);
+            metrics.Committed(partition.Topic, partition.Partition.Value, Stopwatch.GetElapsedTime(started));
+        }
+        catch (KafkaException e)
+        {
+            // The next delivery tick offers again; a lost commit only means a longer replay after a crash.
+            logger.LogWarning(e, "Commit of {Topic}[{Partition}] at {Offset} failed: {Reason}", partition.Topic, partition.Partition.Value, position, e.Error.Reason);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Segmenter.Streaming.Kafka;
+using Segmenter.Streaming.Kafka.Metrics;
+using Segmenter.Streaming.Kafka.Producing;
+using Segmenter.Tests.Infrastructure;
+
+namespace Segmenter.Tests.Kafka;
+
+/// <summary>
+/// The Kafka stream provider end to end: the embedded Kafka over TCP, in-process Orleans silos, an implicitly
+/// subscribed grain. Nothing of the provider is faked.
+/// </summary>
+[Collection(KafkaTestGroup.Name)]
+public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
+{
+    public const string Namespace = "test-events";
+    public const string OutputNamespace = "test-output";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Events_over_several_partitions_reach_their_grains_exactly_once_in_order_per_key_on_two_silos()
+    {
+        var topic = kafka.NewTopic("in", partitions: 6);
+        var run = topic;
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 2);
+        await WaitUntilDeliveredAsync(cluster, partitions: 6); // both silos own their share before data flows
+
+        var sent = Produce(topic, keys: 24, perKey: 25);
+        var received = await TestEventSink.WaitForAsync(run, sent.Count, Patience);
+
+        AssertExactlyOnceInOrder(sent, received);
+        await WaitUntilDeliveredAsync(cluster, partitions: 6);
+        Assert.All(cluster.Silos, silo => Assert.True(Owned(silo) > 0, $"silo {silo.SiloAddress} owns no partition"));
+    }
+
+    [Fact]
+    public async Task After_a_crash_consumption_resumes_at_the_committed_offset_and_the_unacknowledged_event_comes_again()
+    {
+        var topic = kafka.NewTopic("crash", partitions: 1);
+        var run = topic;
+        var first = Produce(topic, keys: 5, perKey: 20, startAt: 0);
+        var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        await TestEventSink.WaitForAsync(run, first.Count, Patience);
+        await WaitForCommitAsync(topic, run, first.Count);
+
+        // The consumer of key k2 does not acknowledge value v2-25: that stream stalls behind it, the others go on.
+        TestEventSink.HoldWhere(run, e => e.Value == "v2-25");
+        var second = Produce(topic, keys: 5, perKey: 20, startAt: 20);
+        var held = second.Single(s => s.Value == "v2-25");
+        await TestEventSink.WaitForAsync(run, first.Count + (4 * 20) + 1, Patience);
+        await Task.Delay(1_000); // several commit intervals pass while the event is held
+        var committedBeforeCrash = kafka.Committed(topic, 1, run)[0];
+
+        await cluster.KillSiloAsync(cluster.Silos[0]);
+        await cluster.DisposeAsync();
+        var beforeRestart = TestEventSink.Of(run).Count;
+        TestEventSink.StopHolding(run);
+
+        await using var restarted = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        var heldOffset = TestEventSink.Of(run).First(e => e.Value == held.Value).Offset;
+        Assert.True(committedBeforeCrash <= heldOffset, $"committed {committedBeforeCrash} passed the unacknowledged offset {heldOffset}");
+        Assert.True(committedBeforeCrash >= first.Count, $"committed {committedBeforeCrash} did not cover the first {first.Count} acknowledged events");
+
+        var all = first.Concat(second).ToList();
+        var afterRestart = await TestEventSink.WaitUntilAsync(run, r => r.Count(e => e.Value == held.Value) == 2 && r.Select(e => e.Value).Distinct().Count() == all.Count, Patience);
+        var replayed = afterRestart.Skip(beforeRestart).ToList();
+        Assert.Contains(replayed, e => e.Value == held.Value);
+        Assert.DoesNotContain(replayed, e => e.Offset < committedBeforeCrash);
+        Assert.Equal(all.Select(s => s.Value).Order(), afterRestart.Select(e => e.Value).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task A_clean_stop_commits_what_was_delivered_so_the_next_start_replays_nothing()
+    {
+        var topic = kafka.NewTopic("stop", partitions: 3);
+        var run = topic;
+        var first = Produce(topic, keys: 9, perKey: 10, startAt: 0);
+        var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1,
+            configure: o => o.CommitInterval = TimeSpan.FromHours(1)); // only the hand-over commits
+        await TestEventSink.WaitForAsync(run, first.Count, Patience);
+        await WaitUntilDeliveredAsync(cluster, partitions: 3); // received is not yet acknowledged: wait for the acks
+
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+        Assert.Equal(first.Count, kafka.Committed(topic, 3, run).Sum());
+
+        var second = Produce(topic, keys: 9, perKey: 10, startAt: 10);
+        await using var restarted = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        var received = await TestEventSink.WaitForAsync(run, first.Count + second.Count, Patience);
+        await Task.Delay(500);
+
+        AssertExactlyOnceInOrder(first.Concat(second).ToList(), TestEventSink.Of(run));
+    }
+
+    [Fact]
+    public async Task When_a_silo_leaves_its_partitions_move_to_the_other_and_nothing_is_lost()
+    {
+        var topic = kafka.NewTopic("leave", partitions: 8);
+        var run = topic;
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 2);
+        await WaitUntilDeliveredAsync(cluster, partitions: 8);
+        var first = Produce(topic, keys: 16, perKey: 10, startAt: 0);
+        await TestEventSink.WaitForAsync(run, first.Count, Patience);
+        await WaitUntilDeliveredAsync(cluster, partitions: 8);
+        var leaving = cluster.Silos.Select(s => (Silo: s, Owned: Owned(s))).OrderByDescending(s => s.Owned).First();
+        Assert.True(leaving.Owned > 0);
+
+        await cluster.StopSiloAsync(leaving.Silo);
+        var second = Produce(topic, keys: 16, perKey: 10, startAt: 10);
+        var received = await WaitForAllAsync(run, first.Concat(second).ToList(), Patience);
+
+        Assert.Equal(8, Owned(cluster.Silos.Single(s => s != leaving.Silo)));
+        // A planned move commits and hands over before the new owner reads: nothing lost, nothing replayed.
+        AssertExactlyOnceInOrder(first.Concat(second).ToList(), received);
+    }
+
+    [Fact]
+    public async Task A_poison_record_goes_to_the_dead_letter_topic_with_its_reason_and_the_partition_moves_on()
+    {
+        var topic = kafka.NewTopic("poison", partitions: 1);
+        var run = topic;
+        using (var producer = kafka.NewProducer())
+        {
+            await producer.ProduceAsync(topic, Utf8("k", "before"));
+            await producer.ProduceAsync(topic, Utf8("k", "poison-pill"));
+            await producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = null!, Value = Encoding.UTF8.GetBytes("no key") });
+            await producer.ProduceAsync(topic, Utf8("k", "after"));
+        }
+
+        kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        var received = await TestEventSink.WaitForAsync(run, 2, Patience);
+        var dead = kafka.ReadAll($"{topic}-dlq", 1, expected: 2, Patience);
+
+        Assert.Equal(["before", "after"], received.Select(e => e.Value));
+        Assert.Equal(2, dead.Count);
+        Assert.Equal("poison-pill", Encoding.UTF8.GetString(dead[0].Message.Value));
+        Assert.Equal("TestPoison", Header(dead[0], DeadLetterPublisher.KindHeader));
+        Assert.Contains("not a test event", Header(dead[0], DeadLetterPublisher.ReasonHeader), StringComparison.Ordinal);
+        Assert.Equal(topic, Header(dead[0], DeadLetterPublisher.SourceTopicHeader));
+        Assert.Equal("0", Header(dead[0], DeadLetterPublisher.SourcePartitionHeader));
+        Assert.Equal("1", Header(dead[0], DeadLetterPublisher.SourceOffsetHeader));
+        Assert.Equal("Missing", Header(dead[1], DeadLetterPublisher.KindHeader));
+        var metrics = cluster.Silos[0].ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)!;
+        Assert.Equal(2, metrics.Snapshot().RecordsDeadLettered);
+        await WaitForCommitAsync(topic, run, 4);
+    }
+
+    [Fact]
+    public async Task Events_a_grain_publishes_are_produced_to_the_output_topic_keyed_and_partitioned_like_Kafka()
+    {
+        var topic = kafka.NewTopic("pub-in", partitions: 1);
+        var output = kafka.NewTopic("pub-out", partitions: 5);
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, topic, topic, silos: 1, outputTopic: output);
+        var keys = Enumerable.Range(0, 20).Select(i => $"device-{i}").ToList();
+
+        foreach (var key in keys)
+            await cluster.Client.GetGrain<IRecordingGrain>(key).Publish(KafkaTestCluster.Provider, OutputNamespace, [$"{key}:a", $"{key}:b"]);
+
+        var records = kafka.ReadAll(output, 5, expected: 40, Patience);
+        Assert.Equal(40, records.Count);
+        foreach (var record in records)
+        {
+            var key = Encoding.UTF8.GetString(record.Message.Key);
+            Assert.StartsWith(key + ":", Encoding.UTF8.GetString(record.Message.Value), StringComparison.Ordinal);
+            Assert.Equal(Murmur2Partitioner.Partition(record.Message.Key, 5), record.Partition.Value);
+        }
+
+        foreach (var perKey in records.GroupBy(r => Encoding.UTF8.GetString(r.Message.Key)))
+            Assert.Equal([$"{perKey.Key}:a", $"{perKey.Key}:b"], perKey.OrderBy(r => r.Offset.Value).Select(r => Encoding.UTF8.GetString(r.Message.Value)));
+    }
+
+    private sealed record Sent(string Key, string Value);
+
+    private List<Sent> Produce(string topic, int keys, int perKey, int startAt = 0)
+    {
+        var sent = new List<Sent>();
+        using var producer = kafka.NewProducer();
+        for (var i = startAt; i < startAt + perKey; i++)
+        {
+            for (var k = 0; k < keys; k++)
+            {
+                var item = new Sent($"k{k}", $"v{k}-{i}");
+                producer.Produce(topic, Utf8(item.Key, item.Value));
+                sent.Add(item);
+            }
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        return sent;
+    }
+
+    private static Message<byte[], byte[]> Utf8(string key, string value) =>
+        new() { Key = Encoding.UTF8.GetBytes(key), Value = Encoding.UTF8.GetBytes(value) };
+
+    private static string Header(ConsumeResult<byte[], byte[]> record, string name) =>
+        Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));
+
+    private static void AssertExactlyOnceInOrder(List<Sent> sent, IReadOnlyList<TestEvent> received)
+    {
+        var duplicates = received.GroupBy(e => e.Value).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, "delivered more than once: " + string.Join(", ", duplicates.Take(10)));
+        Assert.Equal(sent.Select(s => s.Value).Order(), received.Select(e => e.Value).Order());
+        foreach (var key in sent.GroupBy(s => s.Key))
+            Assert.Equal(key.Select(s => s.Value), received.Where(e => e.Key == key.Key).Select(e => e.Value));
+    }
+
+    private static async Task<IReadOnlyList<TestEvent>> WaitForAllAsync(string run, List<Sent> sent, TimeSpan timeout)
+    {
+        var expected = sent.Select(s => s.Value).ToHashSet();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !expected.IsSubsetOf(TestEventSink.Of(run).Select(e => e.Value)))
+            await Task.Delay(50);
+        return TestEventSink.Of(run);
+    }
+
+    private async Task WaitForCommitAsync(string topic, string group, long total)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        var partitions = PartitionCount(topic);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (kafka.Committed(topic, partitions, group).Where(o => o >= 0).Sum() >= total)
+                return;
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"offsets of {topic} were not committed up to {total} records");
+    }
+
+    private int PartitionCount(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
+    }
+
+    /// <summary>Every partition is owned by one silo, read to its end, has nothing undelivered, and stays so for a moment.</summary>
+    private static async Task WaitUntilDeliveredAsync(InProcessTestCluster cluster, int partitions)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        var settledSince = DateTime.MaxValue;
+        while (DateTime.UtcNow < deadline)
+        {
+            var progress = cluster.Silos.SelectMany(Progress).ToList();
+            if (progress.Count == partitions && progress.All(p => p.Lag == 0 && p.PendingEvents == 0))
+            {
+                settledSince = settledSince == DateTime.MaxValue ? DateTime.UtcNow : settledSince;
+                if (DateTime.UtcNow - settledSince > TimeSpan.FromMilliseconds(500))
+                    return;
+            }
+            else
+            {
+                settledSince = DateTime.MaxValue;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("the partitions were not all owned, read and delivered in time");
+    }
+
+    private static IReadOnlyCollection<PartitionProgress> Progress(InProcessSiloHandle silo) =>
+        silo.ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)?.Partitions ?? [];
+
+    private static int Owned(InProcessSiloHandle silo) =>
+        silo.ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)?.Partitions.Count ?? 0;
+
+}
