@@ -31,4 +31,19 @@ public sealed class DeviceState
 
     /// <summary>True when nothing is remembered yet (a new or purged device).</summary>
     public bool IsEmpty => Open is null && LastSeq is null && LastPosition is null;
+
+    /// <summary>
+    /// A deep copy. The grain applies a batch to a copy and keeps it only once its effects are durable, so a failed
+    /// batch leaves the last durable state in memory (a retry must not see its own half-applied events).
+    /// </summary>
+    public DeviceState Clone() => new()
+    {
+        DeviceId = DeviceId,
+        Open = Open?.Clone(),
+        LastSeq = LastSeq,
+        LastPosition = LastPosition,
+        LastArrival = LastArrival,
+        DuplicatesDropped = DuplicatesDropped,
+        RedeliveriesDropped = RedeliveriesDropped,
+    };
 }

@@ -29,5 +29,7 @@ public sealed class MetricAccumulator
         Last = value;
     }
 
+    public MetricAccumulator Clone() => new() { Count = Count, Min = Min, Max = Max, Sum = Sum, Last = Last };
+
     public MetricSummary ToSummary() => new(Count, Min, Max, Count == 0 ? 0 : Sum / Count, Last);
 }

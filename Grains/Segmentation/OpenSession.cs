@@ -26,6 +26,20 @@ public sealed class OpenSession
 
     private SessionKey? _key;
 
+    public OpenSession Clone() => new()
+    {
+        SessionId = SessionId,
+        Started = Started,
+        LastEventTime = LastEventTime,
+        LastArrival = LastArrival,
+        EventCount = EventCount,
+        StartedWithoutWakeUp = StartedWithoutWakeUp,
+        DuplicatesDropped = DuplicatesDropped,
+        OutOfOrder = OutOfOrder,
+        Metrics = Metrics.ToDictionary(m => m.Key, m => m.Value.Clone(), StringComparer.Ordinal),
+        _key = _key,
+    };
+
     /// <summary>The output key of this session; built once per session rather than once per event.</summary>
     public SessionKey KeyFor(string deviceId) => _key ??= new SessionKey(new Device(deviceId), SessionId);
 }

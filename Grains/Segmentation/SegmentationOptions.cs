@@ -3,26 +3,27 @@ namespace Segmenter.Grains.Segmentation;
 /// <summary>
 /// The knobs of the segmentation rules (SEGMENTATION.md, "Defaults"). Plain values: the host binds them
 /// from configuration section <c>Segmentation</c> and validates them with <see cref="Validate"/>.
+/// <see cref="SessionSegmenter"/> keeps its own copy, so later changes do not affect a running engine.
 /// </summary>
 public sealed record SegmentationOptions
 {
     public const string SectionName = "Segmentation";
 
     /// <summary>A session with no event for this long is over (rules 1–4). Default 4 s, as in the demo.</summary>
-    public TimeSpan InactivityTimeout { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>A session longer than this in event time is closed (rule 5). Null turns the rule off (default).</summary>
-    public TimeSpan? MaxSessionDuration { get; init; }
+    public TimeSpan? MaxSessionDuration { get; set; }
 
     /// <summary>A device silent for this long (processing time) leaves no state at all. Default 5 min.</summary>
-    public TimeSpan PurgeAfter { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan PurgeAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Bound on distinct metric names summarised per session, so that one device sending ever new names cannot
     /// grow its state without limit. Events with further names are still accepted and forwarded; only their
     /// per-metric figures are left out of the summary.
     /// </summary>
-    public int MaxMetricNamesPerSession { get; init; } = 64;
+    public int MaxMetricNamesPerSession { get; set; } = 64;
 
     /// <summary>The problems with these values, each naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()

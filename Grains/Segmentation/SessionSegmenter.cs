@@ -17,7 +17,7 @@ public sealed class SessionSegmenter
 {
     private readonly SegmentationOptions _options;
 
-    public SessionSegmenter(SegmentationOptions options) => _options = options.EnsureValid();
+    public SessionSegmenter(SegmentationOptions options) => _options = (options with { }).EnsureValid();
 
     public SegmentationOptions Options => _options;
 

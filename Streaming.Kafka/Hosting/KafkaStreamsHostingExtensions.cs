@@ -24,11 +24,19 @@ public static class KafkaStreamsHostingExtensions
         this ISiloBuilder builder,
         string name,
         Action<KafkaStreamOptions> configure,
+        Action<ISiloPersistentStreamConfigurator>? configureStream = null) =>
+        builder.AddKafkaStreams(name, (OptionsBuilder<KafkaStreamOptions> options) => options.Configure(configure), configureStream);
+
+    /// <summary>As above, with an options builder, so the settings can come from other options or services.</summary>
+    public static ISiloBuilder AddKafkaStreams(
+        this ISiloBuilder builder,
+        string name,
+        Action<OptionsBuilder<KafkaStreamOptions>> configure,
         Action<ISiloPersistentStreamConfigurator>? configureStream = null)
     {
         builder.AddPersistentStreams(name, KafkaAdapterFactory.Create, stream =>
         {
-            stream.Configure<KafkaStreamOptions>(options => options.Configure(configure));
+            stream.Configure(configure);
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             stream.ConfigurePullingAgent(agent => agent.Configure(o =>
             {
@@ -48,11 +56,19 @@ public static class KafkaStreamsHostingExtensions
         this IClientBuilder builder,
         string name,
         Action<KafkaStreamOptions> configure,
+        Action<IClusterClientPersistentStreamConfigurator>? configureStream = null) =>
+        builder.AddKafkaStreams(name, (OptionsBuilder<KafkaStreamOptions> options) => options.Configure(configure), configureStream);
+
+    /// <summary>As above, with an options builder, so the settings can come from other options or services.</summary>
+    public static IClientBuilder AddKafkaStreams(
+        this IClientBuilder builder,
+        string name,
+        Action<OptionsBuilder<KafkaStreamOptions>> configure,
         Action<IClusterClientPersistentStreamConfigurator>? configureStream = null)
     {
         builder.AddPersistentStreams(name, KafkaAdapterFactory.Create, stream =>
         {
-            stream.Configure<KafkaStreamOptions>(options => options.Configure(configure));
+            stream.Configure(configure);
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             configureStream?.Invoke(stream);
         });

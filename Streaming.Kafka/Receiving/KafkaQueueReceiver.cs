@@ -194,15 +194,10 @@ internal sealed partial class KafkaQueueReceiver(
             }
 
             lastHandled = record.Offset.Value;
-            if (record.Message.Timestamp.Type != TimestampType.NotAvailable)
-            {
-                var timestamp = record.Message.Timestamp.UtcDateTime;
-                if (_streamTime is null || timestamp > _streamTime.Value)
-                    _streamTime = new DateTimeOffset(timestamp, TimeSpan.Zero);
-            }
-
             if (decoded.IsPoison)
                 continue;
+
+            AdvanceStreamTime(decoded.EventTime ?? RecordTime(record));
 
             if (!streams.TryGetValue(decoded.StreamId, out var batch))
             {
@@ -311,6 +306,16 @@ internal sealed partial class KafkaQueueReceiver(
         consumer.Seek(new TopicPartitionOffset(_partition, watermarks.Low));
         cache.MarkReadUpTo(watermarks.Low.Value - 1);
         _position = watermarks.Low.Value;
+    }
+
+    private static DateTimeOffset? RecordTime(ConsumeResult<byte[], byte[]> record) =>
+        record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(record.Message.Timestamp.UtcDateTime, TimeSpan.Zero);
+
+    /// <summary>Stream time, as in Kafka Streams: the highest event time read from the partition so far.</summary>
+    private void AdvanceStreamTime(DateTimeOffset? time)
+    {
+        if (time is { } t && (_streamTime is null || t > _streamTime.Value))
+            _streamTime = t;
     }
 
     private IConsumer<byte[], byte[]> BuildConsumer()

@@ -82,6 +82,10 @@ internal sealed class EngineScript
         return letters.ToString();
     }
 
+    /// <summary>The envelopes of a script that has only event steps, in order (to produce them elsewhere, e.g. to Kafka).</summary>
+    public static IEnumerable<Envelope> Envelopes(string steps) =>
+        steps.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(token => Parse(token, default).Envelope);
+
     /// <summary>Closed sessions as "A:Completed B:TimedOut", in closing order.</summary>
     public string Closed() => string.Join(' ', Summaries.Select(s => $"{LetterOf(s.SessionId)}:{s.Reason}"));
 

@@ -118,13 +118,13 @@ public sealed class ReplayPropertyTests
             {
                 // Persist: the grain writes state after publishing the batch's outputs.
                 foreach (var (id, s) in live)
-                    persisted[id] = DeviceStateCopy.Of(s);
+                    persisted[id] = s.Clone();
                 committed = i;
             }
             else if (crashes.NextDouble() < 0.15)
             {
                 // Crash: outputs already published stay published; state and position fall back.
-                live = persisted.ToDictionary(p => p.Key, p => DeviceStateCopy.Of(p.Value), StringComparer.Ordinal);
+                live = persisted.ToDictionary(p => p.Key, p => p.Value.Clone(), StringComparer.Ordinal);
                 i = committed;
             }
         }

@@ -81,8 +81,9 @@ public sealed class EmbeddedKafkaFixture : IAsyncLifetime
     }
 }
 
+/// <summary>Tests that need the broker (and the registry and Redis) run one at a time, sharing them.</summary>
 [CollectionDefinition(Name)]
-public sealed class KafkaTestGroup : ICollectionFixture<EmbeddedKafkaFixture>
+public sealed class KafkaTestGroup : ICollectionFixture<EmbeddedKafkaFixture>, ICollectionFixture<SchemaRegistryFixture>, ICollectionFixture<RedisFixture>
 {
     public const string Name = "kafka";
 }

@@ -1,0 +1,40 @@
+using Confluent.Kafka;
+using Orleans.Runtime;
+using Segmenter.Contracts;
+using Segmenter.Streaming.Kafka;
+
+namespace Segmenter.Serialization.Kafka;
+
+/// <summary>
+/// Decodes an <c>events</c> record (key Avro <c>events.Device</c>, value Avro <c>events.Envelope</c>) into a
+/// <see cref="DeviceInput"/> on the stream (<c>events</c>, device id). Records that can never be read are poison
+/// (dead-lettered with the decode error's kind); registry outages propagate and are retried.
+/// </summary>
+public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDecoder
+{
+    public async ValueTask<KafkaDecodeResult> DecodeAsync(ConsumeResult<byte[], byte[]> record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var message = record.Message;
+            var device = await serdes.DeviceDeserializer.DeserializeAsync(
+                message.Key, message.Key is null, new SerializationContext(MessageComponentType.Key, record.Topic, message.Headers));
+            if (string.IsNullOrEmpty(device.Id))
+                return KafkaDecodeResult.Poison(nameof(AvroDecodeError.Missing), "The record's key has an empty device id.");
+
+            var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(
+                message.Value, message.Value is null, new SerializationContext(MessageComponentType.Value, record.Topic, message.Headers));
+
+            DateTimeOffset? recordTime = message.Timestamp.Type == TimestampType.NotAvailable
+                ? null
+                : new DateTimeOffset(message.Timestamp.UtcDateTime, TimeSpan.Zero);
+            var input = new DeviceInput(envelope, new SourcePosition(record.Partition.Value, record.Offset.Value), recordTime);
+            var eventTime = envelope.Timestamp != DateTimeOffset.UnixEpoch ? envelope.Timestamp : recordTime;
+            return KafkaDecodeResult.Decoded(StreamId.Create(StreamNamespaces.Events, device.Id), input, eventTime);
+        }
+        catch (AvroDecodeException e)
+        {
+            return KafkaDecodeResult.Poison(e.Error.ToString(), e.Message);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Segmenter.Contracts;
+using Segmenter.Grains;
+using Segmenter.Tests.Infrastructure;
+
+namespace Segmenter.Tests.Pipeline;
+
+/// <summary>
+/// Timeouts, purge and failures end to end: the grain's timer while active, its reminder when deactivated or when its
+/// silo is gone, state and reminders in a real Redis, poison input.
+/// </summary>
+[Collection(KafkaTestGroup.Name)]
+public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    private Task<SegmenterTestPipeline> StartAsync(int silos = 1, TimeSpan? purgeAfter = null) =>
+        SegmenterTestPipeline.StartAsync(kafka, registry, redis, silos, partitions: 2, rules: o =>
+        {
+            o.InactivityTimeout = TimeSpan.FromSeconds(2);
+            o.PurgeAfter = purgeAfter ?? TimeSpan.FromMinutes(5);
+        });
+
+    private static Envelope At(DeviceEvent evt, double seconds, long? seq = null) =>
+        new(evt, DateTimeOffset.UtcNow.AddSeconds(seconds), seq);
+
+    [Fact]
+    public async Task A_session_times_out_with_no_further_event()
+    {
+        await using var pipeline = await StartAsync();
+        await pipeline.ProduceAsync("quiet", At(DeviceWokeUp.Instance, 0));
+        await pipeline.ProduceAsync("quiet", At(new DataReceived("wind", 2), 0.1));
+        var started = Stopwatch.StartNew();
+
+        await SegmenterTestPipeline.WaitUntilAsync(() => !pipeline.Summaries.IsEmpty, Patience, "the timeout summary");
+
+        var summary = Assert.Single(pipeline.Summaries);
+        Assert.Equal(CloseReason.TimedOut, summary.Reason);
+        Assert.Equal(2, summary.EventCount);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
+        Assert.Null(await pipeline.Device("quiet").GetOpenSession());
+    }
+
+    [Fact]
+    public async Task A_session_times_out_once_even_after_its_grain_was_deactivated()
+    {
+        await using var pipeline = await StartAsync();
+        await pipeline.ProduceAsync("sleepy", At(DeviceWokeUp.Instance, 0));
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count == 1, Patience, "the wake-up");
+        Assert.True((await pipeline.Device("sleepy").GetSnapshot())!.ReminderRegistered);
+
+        await pipeline.Cluster.DeactivateAsync(GrainId.Create("devicesession", "sleepy"));
+
+        await SegmenterTestPipeline.WaitUntilAsync(() => !pipeline.Summaries.IsEmpty, Patience, "the timeout summary from the reminder");
+        await Task.Delay(4_000); // another reminder tick must not close it again
+        Assert.Equal(CloseReason.TimedOut, Assert.Single(pipeline.Summaries).Reason);
+    }
+
+    [Fact]
+    public async Task A_session_times_out_once_after_the_silo_that_hosted_it_stopped_within_the_reminder_bound()
+    {
+        await using var pipeline = await StartAsync(silos: 2);
+        var devices = Enumerable.Range(0, 6).Select(i => $"orphan-{i}").ToList();
+        foreach (var device in devices)
+            await pipeline.ProduceAsync(device, At(DeviceWokeUp.Instance, 0));
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count == devices.Count, Patience, "the wake-ups");
+
+        // Stop the silo that hosts at least one of the grains, before their sessions time out.
+        var host = pipeline.Cluster.Silos.First(silo => devices.Any(d => pipeline.Cluster.TryGetGrainContext(GrainId.Create("devicesession", d), out var context) && Hosts(silo, context)));
+        var stopped = Stopwatch.StartNew();
+        await pipeline.Cluster.StopSiloAsync(host);
+
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Summaries.Count >= devices.Count, Patience, "a timeout summary per device");
+        var bound = TimeSpan.FromSeconds(3) /* reminder period */ + TimeSpan.FromSeconds(2) /* timeout */ + TimeSpan.FromSeconds(20) /* failure handling */;
+        Assert.True(stopped.Elapsed < bound, $"took {stopped.Elapsed}, bound {bound}");
+        await Task.Delay(4_000);
+        Assert.Equal(devices.Order(), pipeline.Summaries.Select(s => s.DeviceId).Order());
+        Assert.All(pipeline.Summaries, s => Assert.Equal(CloseReason.TimedOut, s.Reason));
+    }
+
+    [Fact]
+    public async Task After_purge_the_device_has_no_Redis_key_and_no_reminder()
+    {
+        await using var pipeline = await StartAsync(purgeAfter: TimeSpan.FromSeconds(4));
+        await pipeline.ProduceAsync("forgotten", At(DeviceWokeUp.Instance, 0));
+        await pipeline.ProduceAsync("forgotten", At(AllDataReceived.Instance, 0.1));
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Summaries.Count == 1, Patience, "the completed session");
+        Assert.Equal([$"{pipeline.Run}/state/devicesession/forgotten/device"], redis.Keys($"*{pipeline.Run}*forgotten*"));
+        Assert.True(await ReminderCountAsync(pipeline) > 0, "the device's reminder is not in Redis");
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline && (redis.Keys($"*{pipeline.Run}*forgotten*").Count > 0 || await ReminderCountAsync(pipeline) > 0))
+            await Task.Delay(250);
+
+        Assert.Empty(redis.Keys($"*{pipeline.Run}*forgotten*"));
+        Assert.Equal(0, await ReminderCountAsync(pipeline));
+        Assert.Null(await pipeline.Device("forgotten").GetSnapshot());
+    }
+
+    [Fact]
+    public async Task Poison_records_and_unknown_event_kinds_do_not_stop_the_device_or_the_partition()
+    {
+        await using var pipeline = await StartAsync();
+        await pipeline.ProduceAsync("steady", At(DeviceWokeUp.Instance, 0));
+        await pipeline.ProduceRawAsync(null, [1, 2, 3]);
+        await pipeline.ProduceRawAsync("junk"u8.ToArray(), "{\"not\":\"avro\"}"u8.ToArray());
+        await pipeline.ProduceAsync("steady", At(new DataReceived("pressure", 1), 0.1));
+        await pipeline.ProduceAsync("steady", At(AllDataReceived.Instance, 0.2));
+
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Summaries.Count == 1, Patience, "the completed session");
+        var summary = Assert.Single(pipeline.Summaries);
+        Assert.Equal((3, CloseReason.Completed), (summary.EventCount, summary.Reason));
+        var dead = kafka.ReadAll(pipeline.DeadLetterTopic, 1, expected: 2, Patience);
+        Assert.Equal(2, dead.Count);
+    }
+
+    private static bool Hosts(Orleans.TestingHost.InProcessSiloHandle silo, IGrainContext context) =>
+        silo.ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(context.Address.SiloAddress);
+
+    /// <summary>The device's entries in the Redis reminder table (a sorted set per service).</summary>
+    private async Task<int> ReminderCountAsync(SegmenterTestPipeline pipeline, string device = "forgotten")
+    {
+        var members = await redis.Database.SortedSetRangeByRankAsync($"{pipeline.Run}/reminders");
+        return members.Count(m => m.ToString().Contains(device, StringComparison.Ordinal));
+    }
+}

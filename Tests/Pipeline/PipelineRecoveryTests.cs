@@ -1,0 +1,122 @@
+using Segmenter.Contracts;
+using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
+
+namespace Segmenter.Tests.Pipeline;
+
+/// <summary>Crashes and downtime: nothing lost, nothing doubled after dedupe, and the state a run without the crash would have.</summary>
+[Collection(KafkaTestGroup.Name)]
+public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_silo_killed_mid_stream_loses_nothing_and_doubles_nothing_after_dedupe_and_ends_in_the_same_state()
+    {
+        // Long timeout: processing-time timeouts must not depend on when the crash happened.
+        var options = new SegmentationOptions { InactivityTimeout = TimeSpan.FromMinutes(10), PurgeAfter = TimeSpan.FromHours(1) };
+        await using var pipeline = await SegmenterTestPipeline.StartAsync(kafka, registry, redis, silos: 2, partitions: 4,
+            rules: o => { o.InactivityTimeout = options.InactivityTimeout; o.PurgeAfter = options.PurgeAfter; });
+        var workload = Workload(devices: 24, eventsPerDevice: 40, seed: 11);
+        var engine = new SessionSegmenter(options);
+        var expected = new SegmentationOutput();
+        var states = new Dictionary<string, DeviceState>(StringComparer.Ordinal);
+
+        async Task ProduceAsync(IEnumerable<(string Device, Envelope Envelope)> part)
+        {
+            foreach (var (device, envelope) in part)
+            {
+                var position = await pipeline.ProduceAsync(device, envelope);
+                if (!states.TryGetValue(device, out var state))
+                    states[device] = state = new DeviceState { DeviceId = device };
+                engine.Apply(state, new IncomingEvent(envelope, position, DateTimeOffset.UtcNow), expected);
+            }
+        }
+
+        await ProduceAsync(workload.Take(workload.Count / 2));
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count >= workload.Count / 4, Patience, "a quarter of the events");
+        await pipeline.Cluster.KillSiloAsync(pipeline.Cluster.Silos[^1]);
+        await ProduceAsync(workload.Skip(workload.Count / 2));
+
+        var expectedEvents = expected.Events.Select(e => (e.Key, e.Source)).ToHashSet();
+        await SegmenterTestPipeline.WaitUntilAsync(() => expectedEvents.IsSubsetOf(pipeline.Events.Select(e => (e.Key, e.Source))) && pipeline.Summaries.Select(s => s.SessionId).Distinct().Count() >= expected.Summaries.Count,
+            Patience, "every expected output after the crash");
+        await Task.Delay(1_000);
+
+        var distinctEvents = pipeline.Events.DistinctBy(e => (e.Key.Device.Id, e.Key.SessionId, e.Source)).ToList();
+        Assert.Equal(expectedEvents.Count, distinctEvents.Count);
+        Assert.Equal(expected.Events.Select(e => (e.Key, e.Envelope, e.Source)).OrderBy(e => e.Source), distinctEvents.Select(e => (e.Key, e.Envelope, e.Source)).OrderBy(e => e.Source));
+        var summaries = pipeline.Summaries.GroupBy(s => (s.DeviceId, s.SessionId)).ToList();
+        Assert.All(summaries, copies => Assert.Single(copies.Distinct()));
+        Assert.Equal(expected.Summaries.OrderBy(s => s.SessionId, StringComparer.Ordinal), summaries.Select(g => g.First()).OrderBy(s => s.SessionId, StringComparer.Ordinal));
+
+        foreach (var (device, state) in states)
+        {
+            var snapshot = await pipeline.Device(device).GetSnapshot();
+            Assert.NotNull(snapshot);
+            Assert.Equal((state.LastSeq, state.LastPosition, state.DuplicatesDropped), (snapshot.LastSeq, snapshot.LastPosition, snapshot.DuplicatesDropped));
+            Assert.Equal(state.Open?.SessionId, snapshot.OpenSession?.SessionId);
+            Assert.Equal(state.Open?.EventCount, snapshot.OpenSession?.EventCount);
+            Assert.Equal(state.Open?.Metrics.ToDictionary(m => m.Key, m => m.Value.ToSummary()), snapshot.OpenSession?.Metrics.ToDictionary());
+        }
+    }
+
+    [Fact]
+    public async Task A_backlog_after_downtime_does_not_time_out_the_session_whose_next_event_waits_unread()
+    {
+        await using var pipeline = await SegmenterTestPipeline.StartAsync(kafka, registry, redis, partitions: 1,
+            rules: o => o.InactivityTimeout = TimeSpan.FromSeconds(2));
+        var t0 = DateTimeOffset.UtcNow;
+        await pipeline.ProduceAsync("backlogged", new Envelope(DeviceWokeUp.Instance, t0, 1));
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count == 1, Patience, "the wake-up");
+        await pipeline.StopClusterAsync();
+
+        // While nothing reads, the device's next event arrives within the timeout (event time); then time passes.
+        await pipeline.ProduceAsync("backlogged", new Envelope(new DataReceived("pressure", 1), t0.AddSeconds(1), 2));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await pipeline.StartClusterAsync(1);
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count >= 2, Patience, "the backlogged event");
+        await pipeline.ProduceAsync("backlogged", new Envelope(AllDataReceived.Instance, t0.AddSeconds(1.5), 3));
+        await SegmenterTestPipeline.WaitUntilAsync(() => !pipeline.Summaries.IsEmpty, Patience, "the session's end");
+        await Task.Delay(3_000);
+
+        var summary = Assert.Single(pipeline.Summaries);
+        Assert.Equal((CloseReason.Completed, 3L, false), (summary.Reason, summary.EventCount, summary.StartedWithoutWakeUp));
+        Assert.Single(pipeline.Events.Select(e => e.Key).Distinct());
+    }
+
+    /// <summary>Random sessions with retries (same seq again), late events and lost wake-ups, in event-time order per device.</summary>
+    private static List<(string Device, Envelope Envelope)> Workload(int devices, int eventsPerDevice, int seed)
+    {
+        var random = new Random(seed);
+        var clock = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+        var perDevice = Enumerable.Range(0, devices).Select(d => (Device: $"crash-{d}", Seq: 0L, Time: clock, Last: (Envelope?)null)).ToArray();
+        var workload = new List<(string, Envelope)>();
+        for (var i = 0; i < devices * eventsPerDevice; i++)
+        {
+            var d = random.Next(devices);
+            var (device, seq, time, last) = perDevice[d];
+            time += TimeSpan.FromMilliseconds(random.Next(100, 3_000));
+            Envelope envelope;
+            if (last is not null && random.Next(10) == 0)
+            {
+                envelope = last; // a retry
+            }
+            else
+            {
+                DeviceEvent evt = random.Next(10) switch
+                {
+                    < 2 => DeviceWokeUp.Instance,
+                    < 9 => new DataReceived(random.Next(2) == 0 ? "pressure" : "wind", Math.Round(random.NextDouble() * 10, 3)),
+                    _ => AllDataReceived.Instance,
+                };
+                envelope = new Envelope(evt, random.Next(12) == 0 ? time.AddSeconds(-2) : time, ++seq);
+            }
+
+            perDevice[d] = (device, seq, time, envelope);
+            workload.Add((device, envelope));
+        }
+
+        return workload;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Confluent.SchemaRegistry;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using Segmenter.Contracts;
+using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Segmentation;
+using Segmenter.Serialization;
+using Segmenter.Serialization.Kafka;
+using Segmenter.Tests.Infrastructure;
+
+namespace Segmenter.Tests.Pipeline;
+
+/// <summary>
+/// The whole pipeline in one test process: Avro events produced to the embedded Kafka, in-process Orleans silos with
+/// the Segmenter grain, Kafka provider and Redis state (a real redis-server), and a reader decoding both output topics.
+/// Restartable: state and offsets survive silo crashes and cluster restarts, as in production.
+/// </summary>
+internal sealed class SegmenterTestPipeline : IAsyncDisposable
+{
+    private readonly EmbeddedKafkaFixture _kafka;
+    private readonly SchemaRegistryFixture _registry;
+    private readonly RedisFixture _redis;
+    private readonly Action<SegmentationOptions>? _rules;
+    private readonly Action<SegmenterOptions>? _grain;
+    private readonly ContractSerdes _serdes;
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly CancellationTokenSource _stopReading = new();
+    private Task _reader = Task.CompletedTask;
+
+    private SegmenterTestPipeline(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, string run,
+        int partitions, Action<SegmentationOptions>? rules, Action<SegmenterOptions>? grain)
+    {
+        _kafka = kafka;
+        _registry = registry;
+        _redis = redis;
+        _rules = rules;
+        _grain = grain;
+        Run = run;
+        Partitions = partitions;
+        _serdes = new ContractSerdes(registry.NewClient());
+        _producer = kafka.NewProducer();
+    }
+
+    public string Run { get; }
+    public int Partitions { get; }
+    public string EventsTopic => $"{Run}-events";
+    public string SessionEventsTopic => $"{Run}-session-events";
+    public string SessionsTopic => $"{Run}-sessions";
+    public string DeadLetterTopic => $"{Run}-dlq";
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>Decoded <c>session-events</c> records, in the order read.</summary>
+    public ConcurrentQueue<OutputEvent> Events { get; } = new();
+
+    /// <summary>Decoded <c>sessions</c> records, in the order read.</summary>
+    public ConcurrentQueue<SessionSummary> Summaries { get; } = new();
+
+    public IDeviceSessionGrain Device(string deviceId) => Cluster.Client.GetGrain<IDeviceSessionGrain>(deviceId);
+
+    public static async Task<SegmenterTestPipeline> StartAsync(
+        EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, int silos = 1, int partitions = 4,
+        Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? grain = null)
+    {
+        var run = $"p{Guid.NewGuid():N}"[..13];
+        var pipeline = new SegmenterTestPipeline(kafka, registry, redis, run, partitions, rules, grain);
+        kafka.Cluster.CreateTopic(pipeline.EventsTopic, partitions);
+        kafka.Cluster.CreateTopic(pipeline.SessionEventsTopic, partitions);
+        kafka.Cluster.CreateTopic(pipeline.SessionsTopic, partitions);
+        kafka.Cluster.CreateTopic(pipeline.DeadLetterTopic, 1);
+        pipeline._reader = Task.Run(() => pipeline.ReadOutputsAsync(pipeline._stopReading.Token));
+        await pipeline.StartClusterAsync(silos);
+        return pipeline;
+    }
+
+    /// <summary>Starts silos that share this run's service id, consumer group, topics and Redis state.</summary>
+    public async Task StartClusterAsync(int silos)
+    {
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.Options.ServiceId = Run;
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (Environment.GetEnvironmentVariable("SEGMENTER_TEST_LOGS") == "1")
+            {
+                host.Logging.AddSimpleConsole(console => console.SingleLine = true);
+                host.Logging.AddFilter("Segmenter", LogLevel.Debug);
+            }
+        });
+        builder.ConfigureClientHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSegmenter(
+                rules => _rules?.Invoke(rules),
+                grain =>
+                {
+                    grain.EventsTopic = EventsTopic;
+                    grain.SessionEventsTopic = SessionEventsTopic;
+                    grain.SessionsTopic = SessionsTopic;
+                    grain.DeadLetterTopic = DeadLetterTopic;
+                    grain.ReminderPeriod = TimeSpan.FromSeconds(3);
+                    grain.PartitionClockPatience = TimeSpan.FromSeconds(5);
+                    _grain?.Invoke(grain);
+                });
+            silo.AddSegmenterKafka(_registry.Url, kafka =>
+            {
+                kafka.BootstrapServers = _kafka.BootstrapServers;
+                kafka.ConsumerGroupId = Run;
+                kafka.CommitInterval = TimeSpan.FromMilliseconds(200);
+            });
+            silo.AddSegmenterRedis(_redis.ConnectionString);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        });
+
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task StopClusterAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    /// <summary>Produces one event keyed by its device, Avro through the registry; returns where Kafka put it.</summary>
+    public async Task<SourcePosition> ProduceAsync(string deviceId, Envelope envelope)
+    {
+        var key = await _serdes.DeviceSerializer.SerializeAsync(new Device(deviceId), new SerializationContext(MessageComponentType.Key, EventsTopic));
+        var value = await _serdes.EnvelopeSerializer.SerializeAsync(envelope, new SerializationContext(MessageComponentType.Value, EventsTopic));
+        var delivered = await _producer.ProduceAsync(EventsTopic, new Message<byte[], byte[]> { Key = key, Value = value, Timestamp = new Timestamp(envelope.Timestamp) });
+        return new SourcePosition(delivered.Partition.Value, delivered.Offset.Value);
+    }
+
+    /// <summary>Produces raw bytes as a record value (poison).</summary>
+    public async Task<SourcePosition> ProduceRawAsync(byte[]? key, byte[] value)
+    {
+        var delivered = await _producer.ProduceAsync(EventsTopic, new Message<byte[], byte[]> { Key = key!, Value = value });
+        return new SourcePosition(delivered.Partition.Value, delivered.Offset.Value);
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopReading.CancelAsync();
+        await _reader;
+        _producer.Dispose();
+        if (Cluster is not null)
+            await Cluster.DisposeAsync();
+        _stopReading.Dispose();
+    }
+
+    private async Task ReadOutputsAsync(CancellationToken stop)
+    {
+        using var consumer = _kafka.NewConsumer($"{Run}-reader");
+        consumer.Assign(Enumerable.Range(0, Partitions).SelectMany(p => new[]
+        {
+            new TopicPartitionOffset(SessionEventsTopic, p, Offset.Beginning),
+            new TopicPartitionOffset(SessionsTopic, p, Offset.Beginning),
+        }));
+        var serdes = new ContractSerdes(_registry.NewClient());
+        while (!stop.IsCancellationRequested)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(50)) is not { } record)
+                continue;
+            var keyContext = new SerializationContext(MessageComponentType.Key, record.Topic);
+            var valueContext = new SerializationContext(MessageComponentType.Value, record.Topic);
+            var key = await serdes.SessionKeyDeserializer.DeserializeAsync(record.Message.Key, false, keyContext);
+            if (record.Topic == SessionEventsTopic)
+            {
+                var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(record.Message.Value, false, valueContext);
+                var source = new SourcePosition(
+                    int.Parse(Encoding.ASCII.GetString(record.Message.Headers.GetLastBytes(SessionEventEncoder.SourcePartitionHeader)), CultureInfo.InvariantCulture),
+                    long.Parse(Encoding.ASCII.GetString(record.Message.Headers.GetLastBytes(SessionEventEncoder.SourceOffsetHeader)), CultureInfo.InvariantCulture));
+                Events.Enqueue(new OutputEvent(key, envelope, source, record.Partition.Value));
+            }
+            else
+            {
+                var summary = await serdes.SessionSummaryDeserializer.DeserializeAsync(record.Message.Value, false, valueContext);
+                Assert.Equal(summary.Key, key);
+                Summaries.Enqueue(summary);
+            }
+        }
+    }
+}
+
+/// <summary>One decoded <c>session-events</c> record.</summary>
+internal sealed record OutputEvent(SessionKey Key, Envelope Envelope, SourcePosition Source, int OutputPartition);
