@@ -9,7 +9,7 @@ public sealed class SegmenterOptions
     public const string SectionName = "Segmentation";
 
     /// <summary>The Orleans stream provider that carries events in and results out.</summary>
-    public const string StreamProvider = "kafka";
+    public const string StreamProvider = "segmenter";
 
     /// <summary>Grain storage name of the device state.</summary>
     public const string StorageName = "device-sessions";

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Logging;
@@ -10,7 +8,6 @@ using Segmenter.Contracts;
 using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;
-using Segmenter.Serialization.Kafka;
 using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Pipeline;
@@ -29,8 +26,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     private readonly Action<SegmenterOptions>? _grain;
     private readonly ContractSerdes _serdes;
     private readonly IProducer<byte[], byte[]> _producer;
-    private readonly CancellationTokenSource _stopReading = new();
-    private Task _reader = Task.CompletedTask;
+    private OutputTopicsReader? _reader;
 
     private SegmenterTestPipeline(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, string run,
         int partitions, Action<SegmentationOptions>? rules, Action<SegmenterOptions>? grain)
@@ -55,10 +51,10 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Decoded <c>session-events</c> records, in the order read.</summary>
-    public ConcurrentQueue<OutputEvent> Events { get; } = new();
+    public ConcurrentQueue<OutputEvent> Events => _reader!.Events;
 
     /// <summary>Decoded <c>sessions</c> records, in the order read.</summary>
-    public ConcurrentQueue<SessionSummary> Summaries { get; } = new();
+    public ConcurrentQueue<SessionSummary> Summaries => _reader!.Summaries;
 
     public IDeviceSessionGrain Device(string deviceId) => Cluster.Client.GetGrain<IDeviceSessionGrain>(deviceId);
 
@@ -72,7 +68,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
         kafka.Cluster.CreateTopic(pipeline.SessionEventsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.SessionsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.DeadLetterTopic, 1);
-        pipeline._reader = Task.Run(() => pipeline.ReadOutputsAsync(pipeline._stopReading.Token));
+        pipeline._reader = OutputTopicsReader.Start(kafka, registry, pipeline.SessionEventsTopic, pipeline.SessionsTopic, partitions);
         await pipeline.StartClusterAsync(silos);
         return pipeline;
     }
@@ -155,47 +151,11 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopReading.CancelAsync();
-        await _reader;
+        if (_reader is not null)
+            await _reader.DisposeAsync();
         _producer.Dispose();
         if (Cluster is not null)
             await Cluster.DisposeAsync();
-        _stopReading.Dispose();
-    }
-
-    private async Task ReadOutputsAsync(CancellationToken stop)
-    {
-        using var consumer = _kafka.NewConsumer($"{Run}-reader");
-        consumer.Assign(Enumerable.Range(0, Partitions).SelectMany(p => new[]
-        {
-            new TopicPartitionOffset(SessionEventsTopic, p, Offset.Beginning),
-            new TopicPartitionOffset(SessionsTopic, p, Offset.Beginning),
-        }));
-        var serdes = new ContractSerdes(_registry.NewClient());
-        while (!stop.IsCancellationRequested)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(50)) is not { } record)
-                continue;
-            var keyContext = new SerializationContext(MessageComponentType.Key, record.Topic);
-            var valueContext = new SerializationContext(MessageComponentType.Value, record.Topic);
-            var key = await serdes.SessionKeyDeserializer.DeserializeAsync(record.Message.Key, false, keyContext);
-            if (record.Topic == SessionEventsTopic)
-            {
-                var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(record.Message.Value, false, valueContext);
-                var source = new SourcePosition(
-                    int.Parse(Encoding.ASCII.GetString(record.Message.Headers.GetLastBytes(SessionEventEncoder.SourcePartitionHeader)), CultureInfo.InvariantCulture),
-                    long.Parse(Encoding.ASCII.GetString(record.Message.Headers.GetLastBytes(SessionEventEncoder.SourceOffsetHeader)), CultureInfo.InvariantCulture));
-                Events.Enqueue(new OutputEvent(key, envelope, source, record.Partition.Value));
-            }
-            else
-            {
-                var summary = await serdes.SessionSummaryDeserializer.DeserializeAsync(record.Message.Value, false, valueContext);
-                Assert.Equal(summary.Key, key);
-                Summaries.Enqueue(summary);
-            }
-        }
     }
 }
 
-/// <summary>One decoded <c>session-events</c> record.</summary>
-internal sealed record OutputEvent(SessionKey Key, Envelope Envelope, SourcePosition Source, int OutputPartition);

@@ -1,0 +1,3 @@
+using Segmenter.Silo;
+
+return await SiloProgram.RunAsync(args);

@@ -1,0 +1,113 @@
+using System.Net;
+using Confluent.Kafka;
+using Confluent.SchemaRegistry;
+using Segmenter.Contracts;
+using Segmenter.Serialization;
+using Segmenter.Tests.Infrastructure;
+
+namespace Segmenter.Tests.Silo;
+
+/// <summary>The silo as people run it: a real process, configured by its command line, stopped by a signal.</summary>
+public sealed class SiloProcessTests
+{
+    private static readonly string SiloDll = RepositoryPaths.Program("Silo", "Segmenter.Silo");
+
+    [Theory]
+    [InlineData("--Segmenter:Transport=carrier-pigeon", "Segmenter:Transport must be 'kafka' or 'eventhubs' (got 'carrier-pigeon')")]
+    [InlineData("--Kafka:BootstrapServers=", "Kafka:BootstrapServers is required")]
+    [InlineData("--Segmentation:InactivityTimeout=-00:00:04", "Segmentation:InactivityTimeout must be positive")]
+    [InlineData("--Segmentation:InactivityTimeout=banana", "Segmentation:InactivityTimeout")]
+    [InlineData("--Segmenter:Profile=cluster", "Redis:ConnectionString is required in the cluster profile")]
+    public async Task Bad_configuration_stops_the_silo_at_once_with_a_message_naming_the_setting(string setting, string message)
+    {
+        await using var silo = ChildProcess.Start(SiloDll, [setting]);
+
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_embedded_profile_runs_the_pipeline_serves_health_dashboard_and_queries_and_stops_cleanly()
+    {
+        var ports = FreePorts.Take(6);
+        var (kafkaPort, registryPort, redisPort, httpPort, siloPort, gatewayPort) = (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+        var data = Directory.CreateTempSubdirectory("segmenter-silo-").FullName;
+        await using var silo = ChildProcess.Start(SiloDll,
+        [
+            $"--Kafka:BootstrapServers=127.0.0.1:{kafkaPort}", $"--SchemaRegistry:Url=http://127.0.0.1:{registryPort}",
+            $"--Embedded:RedisPort={redisPort}", $"--urls=http://127.0.0.1:{httpPort}", $"--Orleans:SiloPort={siloPort}",
+            $"--Orleans:GatewayPort={gatewayPort}", $"--Segmenter:DataDirectory={data}", "--Embedded:Partitions=2",
+            "--Segmentation:InactivityTimeout=00:00:02", "--Segmenter:StatusInterval=00:00:01",
+        ]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
+        await WaitForHealthyAsync(http, silo);
+
+        using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = $"http://127.0.0.1:{registryPort}" });
+        var serdes = new ContractSerdes(registry);
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = $"127.0.0.1:{kafkaPort}", Partitioner = Partitioner.Murmur2Random }).Build();
+        async Task Send(string device, DeviceEvent evt, int second) => await producer.ProduceAsync("events", new Message<byte[], byte[]>
+        {
+            Key = await serdes.DeviceSerializer.SerializeAsync(new Device(device), new SerializationContext(MessageComponentType.Key, "events")),
+            Value = await serdes.EnvelopeSerializer.SerializeAsync(new Envelope(evt, DateTimeOffset.UtcNow.AddSeconds(second)), new SerializationContext(MessageComponentType.Value, "events")),
+        });
+        await Send("complete", DeviceWokeUp.Instance, 0);
+        await Send("complete", new DataReceived("pressure", 0.5), 0);
+        await Send("complete", AllDataReceived.Instance, 0);
+        await Send("open", DeviceWokeUp.Instance, 0);
+
+        var summary = await ReadFirstSummaryAsync(serdes, $"127.0.0.1:{kafkaPort}");
+        Assert.Equal(("complete", CloseReason.Completed, 3L), (summary.DeviceId, summary.Reason, summary.EventCount));
+        var query = await http.GetAsync(new Uri("/devices/open/session", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        Assert.Contains("\"sessionId\"", await query.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/devices/nobody/session", UriKind.Relative))).StatusCode);
+        var dashboard = await http.GetAsync(new Uri("/dashboard/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("Orleans", await dashboard.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("record rate:", silo.Output, StringComparison.Ordinal);
+
+        Assert.Equal(0, await silo.StopAsync(TimeSpan.FromSeconds(60)));
+        Assert.All(ports, port => Assert.False(FreePorts.IsListening(port), $"port {port} is still open after the silo stopped"));
+        Assert.Contains("Handed over events[", silo.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForHealthyAsync(HttpClient http, ChildProcess silo)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(silo.HasExited, $"the silo exited early: {silo.Output}");
+            try
+            {
+                if ((await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"the silo did not become healthy: {silo.Output}");
+    }
+
+    private static async Task<SessionSummary> ReadFirstSummaryAsync(ContractSerdes serdes, string bootstrap)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "silo-test", AutoOffsetReset = AutoOffsetReset.Earliest }).Build();
+        consumer.Assign(Enumerable.Range(0, 2).Select(p => new TopicPartitionOffset("sessions", p, Offset.Beginning)));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
+                return await serdes.SessionSummaryDeserializer.DeserializeAsync(record.Message.Value, false, new SerializationContext(MessageComponentType.Value, "sessions"));
+        }
+
+        throw new TimeoutException("no session summary came out of the silo");
+    }
+}
