@@ -1,33 +1,41 @@
+using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Segmenter.Contracts;
+using Segmenter.Serialization.Binary;
 using Segmenter.Serialization.Mapping;
 
 namespace Segmenter.Serialization;
 
 /// <summary>
-/// The Avro serializers and deserializers of every record on Segmenter's topics, sharing one schema registry
-/// client (which caches schemas and ids). Create one per process.
+/// The Avro serializers and deserializers of every record on Segmenter's topics, sharing one schema registry client
+/// (which caches schemas and ids). Create one per process. Keys and envelopes — the per-event records — use direct
+/// binary codecs; summaries (one per session) and any writer schema the codecs do not recognise go through
+/// Confluent's Avro serdes with Apache.Avro generic records. Both produce the same bytes.
 /// </summary>
 public sealed class ContractSerdes
 {
     public ContractSerdes(ISchemaRegistryClient registry)
     {
-        DeviceSerializer = new AvroContractSerializer<Device>(registry, new DeviceMapper());
-        DeviceDeserializer = new AvroContractDeserializer<Device>(registry, new DeviceMapper());
-        EnvelopeSerializer = new AvroContractSerializer<Envelope>(registry, new EnvelopeMapper());
-        EnvelopeDeserializer = new AvroContractDeserializer<Envelope>(registry, new EnvelopeMapper());
-        SessionKeySerializer = new AvroContractSerializer<SessionKey>(registry, new SessionKeyMapper());
-        SessionKeyDeserializer = new AvroContractDeserializer<SessionKey>(registry, new SessionKeyMapper());
+        var schemas = new RegistrySchemas(registry);
+        var device = new DeviceCodec(schemas, new AvroContractDeserializer<Device>(registry, new DeviceMapper()));
+        var envelope = new EnvelopeCodec(schemas, new AvroContractDeserializer<Envelope>(registry, new EnvelopeMapper()));
+        var sessionKey = new SessionKeyCodec(schemas, new AvroContractDeserializer<SessionKey>(registry, new SessionKeyMapper()));
+        DeviceSerializer = device;
+        DeviceDeserializer = device;
+        EnvelopeSerializer = envelope;
+        EnvelopeDeserializer = envelope;
+        SessionKeySerializer = sessionKey;
+        SessionKeyDeserializer = sessionKey;
         SessionSummarySerializer = new AvroContractSerializer<SessionSummary>(registry, new SessionSummaryMapper());
         SessionSummaryDeserializer = new AvroContractDeserializer<SessionSummary>(registry, new SessionSummaryMapper());
     }
 
-    public AvroContractSerializer<Device> DeviceSerializer { get; }
-    public AvroContractDeserializer<Device> DeviceDeserializer { get; }
-    public AvroContractSerializer<Envelope> EnvelopeSerializer { get; }
-    public AvroContractDeserializer<Envelope> EnvelopeDeserializer { get; }
-    public AvroContractSerializer<SessionKey> SessionKeySerializer { get; }
-    public AvroContractDeserializer<SessionKey> SessionKeyDeserializer { get; }
-    public AvroContractSerializer<SessionSummary> SessionSummarySerializer { get; }
-    public AvroContractDeserializer<SessionSummary> SessionSummaryDeserializer { get; }
+    public IAsyncSerializer<Device> DeviceSerializer { get; }
+    public IAsyncDeserializer<Device> DeviceDeserializer { get; }
+    public IAsyncSerializer<Envelope> EnvelopeSerializer { get; }
+    public IAsyncDeserializer<Envelope> EnvelopeDeserializer { get; }
+    public IAsyncSerializer<SessionKey> SessionKeySerializer { get; }
+    public IAsyncDeserializer<SessionKey> SessionKeyDeserializer { get; }
+    public IAsyncSerializer<SessionSummary> SessionSummarySerializer { get; }
+    public IAsyncDeserializer<SessionSummary> SessionSummaryDeserializer { get; }
 }

@@ -25,6 +25,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    public int ProcessId => _process.Id;
+
     public string DataDirectory { get; }
 
     /// <summary>A StackExchange.Redis connection string for this server.</summary>

@@ -10,6 +10,7 @@ using Segmenter.Serialization;
 using Segmenter.Serialization.Kafka;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Hosting;
+using Segmenter.Streaming.Kafka.Metrics;
 using StackExchange.Redis;
 
 namespace Segmenter.Grains.Hosting;
@@ -36,6 +37,7 @@ public static class SegmenterSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionSegmenter(sp.GetRequiredService<IOptions<SegmentationOptions>>().Value));
+        services.TryAddSingleton<KafkaStreamMetricsRegistry>(); // empty unless the Kafka transport is added
         services.AddHostedService<PartitionClockReporter>();
         return silo;
     }

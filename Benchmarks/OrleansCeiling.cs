@@ -1,0 +1,56 @@
+using Orleans.Hosting;
+using Orleans.Streams;
+using Segmenter.Contracts;
+using Segmenter.Grains.Hosting;
+
+namespace Segmenter.Benchmarks;
+
+/// <summary>
+/// The architecture's limit: the same grain logic fed by Orleans memory streams, with memory storage and in-memory
+/// reminders — no Kafka, no Avro, no Redis. The input is grouped per device in reads of 2,000 records, as the Kafka
+/// receiver packs them.
+/// </summary>
+internal static class OrleansCeiling
+{
+    public static async Task<ColumnResult> RunAsync(List<(string Device, Envelope Envelope)> workload, int partitions, int redisPid)
+    {
+        ProcessedEventCounter.Reset();
+        await using var silos = await BenchSilos.StartAsync(1, $"ceiling-{Guid.NewGuid():N}", silo =>
+        {
+            silo.AddSegmenter();
+            silo.AddMemoryStreams(SegmenterOptions.StreamProvider, streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+            silo.AddMemoryGrainStorage(SegmenterOptions.StorageName);
+            silo.UseInMemoryReminderService();
+        });
+        var provider = silos.Client.GetStreamProvider(SegmenterOptions.StreamProvider);
+        var inputs = workload.Select((w, i) => (w.Device, Input: new DeviceInput(w.Envelope, new SourcePosition(Math.Abs(w.Device.GetHashCode(StringComparison.Ordinal)) % partitions, i), w.Envelope.Timestamp))).ToList();
+
+        using var sampler = ResourceSampler.Start(redisPid);
+        foreach (var read in inputs.Chunk(2_000))
+        {
+            var sends = read.GroupBy(r => r.Device).Select(g => SendAsync(provider.GetStream<DeviceInput>(StreamNamespaces.Events, g.Key), [.. g.Select(r => r.Input)]));
+            await Task.WhenAll(sends);
+        }
+
+        while (ProcessedEventCounter.Processed < workload.Count)
+            await Task.Delay(20);
+        return sampler.Finish("orleans-ceiling", ProcessedEventCounter.Processed, 0);
+    }
+
+    private static async Task SendAsync(IAsyncStream<DeviceInput> stream, List<DeviceInput> events)
+    {
+        while (true)
+        {
+            try
+            {
+                await stream.OnNextBatchAsync(events);
+                return;
+            }
+            catch (Exception e) when (e.Message.Contains("full", StringComparison.OrdinalIgnoreCase))
+            {
+                // The memory queue is bounded: wait for the agents to drain it.
+                await Task.Delay(10);
+            }
+        }
+    }
+}

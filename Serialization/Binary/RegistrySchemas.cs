@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Avro;
+using Confluent.SchemaRegistry;
+
+namespace Segmenter.Serialization.Binary;
+
+/// <summary>
+/// The schema-registry lookups of the hot-path codecs, each done once per process: the id under which a subject has our
+/// schema (registered when missing, as Confluent's serializer does), and the writer schema of an id read from a record.
+/// A failed lookup is not cached, so an unreachable registry is retried by the next record.
+/// </summary>
+internal sealed class RegistrySchemas(ISchemaRegistryClient registry, bool autoRegister = true)
+{
+    private readonly ConcurrentDictionary<string, Task<int>> _ids = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, Task<RecordSchema?>> _writers = new();
+
+    /// <summary>The id of <paramref name="schema"/> under <paramref name="subject"/>.</summary>
+    public ValueTask<int> IdAsync(string subject, RecordSchema schema)
+    {
+        var task = _ids.GetOrAdd(subject, _ => LookUpIdAsync(subject, schema));
+        if (task.IsCompletedSuccessfully)
+            return new ValueTask<int>(task.Result);
+        return new ValueTask<int>(Await(subject, task, _ids));
+    }
+
+    /// <summary>The writer schema of <paramref name="id"/>: null when it is not a record; throws UnknownSchemaId on 404.</summary>
+    public ValueTask<RecordSchema?> WriterAsync(int id)
+    {
+        var task = _writers.GetOrAdd(id, LookUpWriterAsync);
+        if (task.IsCompletedSuccessfully)
+            return new ValueTask<RecordSchema?>(task.Result);
+        return new ValueTask<RecordSchema?>(Await(id, task, _writers));
+    }
+
+    private async Task<int> LookUpIdAsync(string subject, RecordSchema schema)
+    {
+        var text = new Confluent.SchemaRegistry.Schema(schema.ToString(), SchemaType.Avro);
+        return autoRegister ? await registry.RegisterSchemaAsync(subject, text) : await registry.GetSchemaIdAsync(subject, text);
+    }
+
+    private async Task<RecordSchema?> LookUpWriterAsync(int id)
+    {
+        try
+        {
+            var registered = await registry.GetSchemaAsync(id);
+            return Avro.Schema.Parse(registered.SchemaString) as RecordSchema;
+        }
+        catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            throw new AvroDecodeException(AvroDecodeError.UnknownSchemaId, $"The record names schema id {id}, which the schema registry does not know: {e.Message}", e);
+        }
+    }
+
+    private static async Task<T> Await<TKey, T>(TKey key, Task<T> task, ConcurrentDictionary<TKey, Task<T>> cache)
+        where TKey : notnull
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception e) when (e is not AvroDecodeException)
+        {
+            cache.TryRemove(new KeyValuePair<TKey, Task<T>>(key, task)); // passing failure: ask again next time
+            throw;
+        }
+    }
+}
