@@ -26,5 +26,30 @@ codec.SetAction(async (parse, _) =>
     return 0;
 });
 
-var root = new RootCommand("Segmenter benchmarks: each prints a table; compare columns of the same run only (the machine is shared).") { throughput, codec };
+var rates = new Option<int[]>("--rates") { Description = "Input rates in events/s.", DefaultValueFactory = _ => [1_000, 5_000, 20_000], AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',')).Select(int.Parse)] };
+var seconds = new Option<int>("--seconds") { Description = "Seconds per rate.", DefaultValueFactory = _ => 20 };
+var latencyDevices = new Option<int>("--devices") { Description = "Devices sending.", DefaultValueFactory = _ => 1_000 };
+var latency = new Command("latency", "Produce-to-output latency percentiles at fixed input rates (full pipeline, one silo).") { rates, seconds, latencyDevices, partitions, output };
+latency.SetAction(async (parse, cancellationToken) =>
+{
+    var report = await LatencyBenchmark.RunAsync(parse.GetValue(rates)!, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(latencyDevices), parse.GetValue(partitions));
+    Console.WriteLine(report);
+    if (parse.GetValue(output) is { } file)
+        await File.AppendAllTextAsync(file, report + Environment.NewLine, cancellationToken);
+    return 0;
+});
+
+var stateDevices = new Option<int>("--devices") { Description = "Distinct devices.", DefaultValueFactory = _ => 100_000 };
+var purgeSeconds = new Option<int>("--purge-after") { Description = "Segmentation:PurgeAfter in seconds.", DefaultValueFactory = _ => 30 };
+var state = new Command("state", "Memory, Redis keys and reminders while many devices are remembered, and the time to purge them.") { stateDevices, partitions, purgeSeconds, output };
+state.SetAction(async (parse, cancellationToken) =>
+{
+    var report = await StateBenchmark.RunAsync(parse.GetValue(stateDevices), parse.GetValue(partitions), TimeSpan.FromSeconds(parse.GetValue(purgeSeconds)));
+    Console.WriteLine(report);
+    if (parse.GetValue(output) is { } file)
+        await File.AppendAllTextAsync(file, report + Environment.NewLine, cancellationToken);
+    return 0;
+});
+
+var root = new RootCommand("Segmenter benchmarks: each prints a table; compare columns of the same run only (the machine is shared).") { throughput, latency, state, codec };
 return await root.Parse(args).InvokeAsync();

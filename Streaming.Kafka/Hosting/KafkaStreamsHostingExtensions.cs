@@ -42,7 +42,8 @@ public static class KafkaStreamsHostingExtensions
             {
                 o.BatchContainerBatchSize = 1;
                 o.MaxEventDeliveryTime = DefaultMaxEventDeliveryTime;
-                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
+                // An agent polls again at once while there is data; this is the wait when a partition was empty (latency).
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
             }));
             configureStream?.Invoke(stream);
         });

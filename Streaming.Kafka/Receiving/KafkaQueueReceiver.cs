@@ -332,7 +332,7 @@ internal sealed partial class KafkaQueueReceiver(
             QueuedMaxMessagesKbytes = options.ConsumerPrefetchKBytes,
             EnablePartitionEof = false,
             SocketNagleDisable = true,
-            FetchWaitMaxMs = 50,
+            FetchWaitMaxMs = 20,
         };
         foreach (var (key, value) in options.ConsumerSettings)
             config.Set(key, value);

@@ -36,6 +36,10 @@ public sealed class SegmentationRuleTests
         { "6: a redelivered record is dropped by position", "W@0 D@1 ^2 C@2", "AArA", "A:Completed" },
         { "6: a redelivered record is dropped even with a seq", "W@0#1 D@1#2 ^1 ^2 C@2#3", "AArrA", "A:Completed" },
         { "6: a record delivered three times is accepted once", "W@0 ^1 ^1", "Arr", "" },
+        { "6: a retry that is redelivered is dropped by position", "W@0#1 D@1#1 ^2", "Axr", "" },
+        { "4: a lagging partition compares stream time with event time, not arrival", "W@0~100 D@1~101 L@5.001", "AA.", "A:TimedOut" },
+        { "4: inactivity counts from the last event's arrival: not yet", "W@0 D@1~3 T@6.5", "AA.", "" },
+        { "4: each event restarts the inactivity clock", "W@0 D@3 T@5", "AA.", "" },
         { "7: a late event joins the open session where it arrives", "W@0 D@3 D@1 C@4", "AAAA", "A:Completed" },
         { "7: a late event is within the timeout even far in the past", "W@100 D@1 C@101", "AAA", "A:Completed" },
     };

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Segmenter.Contracts;
+using Segmenter.Grains.Hosting;
+using StackExchange.Redis;
+
+namespace Segmenter.Benchmarks;
+
+/// <summary>
+/// Scale of state: many distinct devices each send one short session; then silence. Measures RSS, Redis keys and
+/// reminders while the devices are remembered, and how long the purge takes to leave nothing behind.
+/// </summary>
+internal static class StateBenchmark
+{
+    public static async Task<string> RunAsync(int devices, int partitions, TimeSpan purgeAfter)
+    {
+        await using var infrastructure = await BenchInfrastructure.StartAsync();
+        var run = $"state-{Guid.NewGuid():N}"[..14];
+        foreach (var topic in new[] { "events", "session-events", "sessions" })
+            infrastructure.CreateTopic($"{run}-{topic}", partitions);
+        infrastructure.CreateTopic($"{run}-dlq", 1);
+        var workload = new List<(string, Envelope)>(devices * 2);
+        var time = DateTimeOffset.UtcNow;
+        for (var d = 0; d < devices; d++)
+        {
+            workload.Add(($"d{d}", new Envelope(DeviceWokeUp.Instance, time, 1)));
+            workload.Add(($"d{d}", new Envelope(AllDataReceived.Instance, time.AddMilliseconds(10), 2)));
+        }
+
+        Console.Error.WriteLine($"[state] loading {workload.Count:N0} events for {devices:N0} devices");
+        await InputLoader.LoadAsync(infrastructure, $"{run}-events", partitions, workload);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(infrastructure.RedisConnectionString);
+        var db = redis.GetDatabase();
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var rssBefore = Rss();
+
+        ProcessedEventCounter.Reset();
+        var watch = Stopwatch.StartNew();
+        await using var silos = await BenchSilos.StartAsync(1, run, silo =>
+        {
+            silo.AddSegmenter(rules => rules.PurgeAfter = purgeAfter, o =>
+            {
+                o.EventsTopic = $"{run}-events";
+                o.SessionEventsTopic = $"{run}-session-events";
+                o.SessionsTopic = $"{run}-sessions";
+                o.DeadLetterTopic = $"{run}-dlq";
+            });
+            silo.AddSegmenterKafka(infrastructure.SchemaRegistryUrl, kafka =>
+            {
+                kafka.BootstrapServers = infrastructure.BootstrapServers;
+                kafka.ConsumerGroupId = run;
+            });
+            silo.AddSegmenterRedis(infrastructure.RedisConnectionString);
+        });
+        while (ProcessedEventCounter.Processed < workload.Count)
+        {
+            await Task.Delay(1_000);
+            Console.Error.WriteLine($"[state] processed {ProcessedEventCounter.Processed:N0} / {workload.Count:N0}");
+        }
+
+        var processing = watch.Elapsed;
+        var keysHeld = await server.DatabaseSizeAsync();
+        var remindersHeld = await db.SortedSetLengthAsync($"{run}/reminders");
+        var rssHeld = Rss();
+
+        watch.Restart();
+        while (await server.DatabaseSizeAsync() > 0 || await db.SortedSetLengthAsync($"{run}/reminders") > 0)
+        {
+            await Task.Delay(2_000);
+            Console.Error.WriteLine($"[state] purging: {await server.DatabaseSizeAsync():N0} keys, {await db.SortedSetLengthAsync($"{run}/reminders"):N0} reminders left");
+            if (watch.Elapsed > purgeAfter + TimeSpan.FromMinutes(20))
+                break;
+        }
+
+        var purging = watch.Elapsed;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var rssAfter = Rss();
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"State scale, {devices:N0} devices (one completed session each), PurgeAfter {purgeAfter.TotalSeconds:0} s, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.AppendLine("| measure | value |");
+        report.AppendLine("|---|---:|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| events processed | {workload.Count:N0} in {processing.TotalSeconds:0.0} s ({workload.Count / processing.TotalSeconds:N0}/s, incl. silo start) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| RSS before / while held / after purge | {rssBefore:N0} / {rssHeld:N0} / {rssAfter:N0} MiB |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Redis keys while held / after purge | {keysHeld:N0} / {await server.DatabaseSizeAsync():N0} (one sorted set holds all reminders) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| reminders while held / after purge | {remindersHeld:N0} / {await db.SortedSetLengthAsync($"{run}/reminders"):N0} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| time from last event to nothing left | {purging.TotalSeconds:0} s (PurgeAfter {purgeAfter.TotalSeconds:0} s + reminder period) |");
+        return report.ToString();
+    }
+
+    private static long Rss()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64 / 1024 / 1024;
+    }
+}
