@@ -7,6 +7,7 @@ using Segmenter.Grains.Hosting;
 using Segmenter.Silo.Configuration;
 using Segmenter.Silo.Endpoints;
 using Segmenter.Silo.Monitoring;
+using Segmenter.Streaming.EventHubs.Hosting;
 
 namespace Segmenter.Silo;
 
@@ -113,7 +114,10 @@ public static class SiloProgram
             // Failure detection can be tuned (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.AddSegmenter(rules => builder.Configuration.GetSection("Segmentation").Bind(rules), segmenter => builder.Configuration.GetSection("Segmentation").Bind(segmenter));
-            silo.AddSegmenterKafka(config.SchemaRegistryUrl, kafka => builder.Configuration.GetSection("Kafka").Bind(kafka));
+            if (config.Transport == InputTransport.EventHubs)
+                silo.AddSegmenterEventHubs(config.SchemaRegistryUrl, config.EventHubs);
+            else
+                silo.AddSegmenterKafka(config.SchemaRegistryUrl, kafka => builder.Configuration.GetSection("Kafka").Bind(kafka));
             silo.AddSegmenterRedis(config.RedisConnectionString);
             silo.AddDashboard();
         });

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka;
 
 namespace Segmenter.Silo.Configuration;
@@ -15,6 +16,7 @@ public sealed class SiloConfiguration
     public SegmenterHostSettings Host { get; } = new();
     public OrleansSettings Orleans { get; } = new();
     public KafkaStreamOptions Kafka { get; } = new();
+    public EventHubsSettings EventHubs { get; } = new();
     public EmbeddedSettings Embedded { get; } = new();
     public SegmentationOptions Rules { get; } = new();
     public SegmenterOptions Segmenter { get; } = new();
@@ -31,6 +33,7 @@ public sealed class SiloConfiguration
         Bind(configuration, "Segmenter", config.Host, found);
         Bind(configuration, "Orleans", config.Orleans, found);
         Bind(configuration, "Kafka", config.Kafka, found);
+        Bind(configuration, EventHubsSettings.SectionName, config.EventHubs, found);
         Bind(configuration, "Embedded", config.Embedded, found);
         Bind(configuration, SegmentationOptions.SectionName, config.Rules, found);
         Bind(configuration, SegmenterOptions.SectionName, config.Segmenter, found);
@@ -48,10 +51,21 @@ public sealed class SiloConfiguration
 
         found.AddRange(config.Rules.Validate());
         found.AddRange(config.Segmenter.Validate());
-        if (string.IsNullOrWhiteSpace(config.Kafka.BootstrapServers))
-            found.Add("Kafka:BootstrapServers is required (e.g. '127.0.0.1:9092').");
-        if (string.IsNullOrWhiteSpace(config.Kafka.ConsumerGroupId))
-            found.Add("Kafka:ConsumerGroupId is required (e.g. 'segmenter').");
+        if (config.Transport == InputTransport.EventHubs)
+        {
+            // Event Hubs replaces Kafka entirely (input and outputs); the Kafka settings are not read.
+            found.AddRange(config.EventHubs.Validate());
+            if (config.Profile == SiloProfile.Embedded)
+                found.Add("Segmenter:Transport 'eventhubs' needs Segmenter:Profile=cluster: the embedded profile runs its infrastructure on this machine, and there is no embedded Event Hubs.");
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(config.Kafka.BootstrapServers))
+                found.Add("Kafka:BootstrapServers is required (e.g. '127.0.0.1:9092').");
+            if (string.IsNullOrWhiteSpace(config.Kafka.ConsumerGroupId))
+                found.Add("Kafka:ConsumerGroupId is required (e.g. 'segmenter').");
+        }
+
         if (!Uri.TryCreate(config.SchemaRegistryUrl, UriKind.Absolute, out var registry) || registry.Scheme is not ("http" or "https"))
             found.Add($"SchemaRegistry:Url must be an http(s) address (got '{config.SchemaRegistryUrl}').");
         if (config.Profile == SiloProfile.Cluster && string.IsNullOrWhiteSpace(config.RedisConnectionString))

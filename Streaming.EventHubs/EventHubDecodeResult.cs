@@ -1,0 +1,31 @@
+using Segmenter.Contracts;
+using Segmenter.Serialization;
+
+namespace Segmenter.Streaming.EventHubs;
+
+/// <summary>What became of one input event: a device's envelope, or undecodable with the reason.</summary>
+public sealed record EventHubDecodeResult
+{
+    private EventHubDecodeResult(string? deviceId, Envelope? envelope, AvroDecodeError? error, string? reason)
+    {
+        DeviceId = deviceId;
+        Envelope = envelope;
+        Error = error;
+        Reason = reason;
+    }
+
+    public string? DeviceId { get; }
+    public Envelope? Envelope { get; }
+
+    /// <summary>Why the event cannot be decoded; null when it was.</summary>
+    public AvroDecodeError? Error { get; }
+
+    /// <summary>The problem in words, naming what was wrong; null when decoded.</summary>
+    public string? Reason { get; }
+
+    public bool IsDecoded => Envelope is not null;
+
+    public static EventHubDecodeResult Decoded(string deviceId, Envelope envelope) => new(deviceId, envelope, null, null);
+
+    public static EventHubDecodeResult Undecodable(AvroDecodeError error, string reason) => new(null, null, error, reason);
+}

@@ -1,0 +1,88 @@
+using Azure.Data.Tables;
+using Confluent.SchemaRegistry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Streams;
+using Segmenter.Grains.Hosting;
+using Segmenter.Streaming.EventHubs.Codec;
+using Segmenter.Streaming.Kafka.Hosting;
+using Segmenter.Streaming.Kafka.Metrics;
+
+namespace Segmenter.Streaming.EventHubs.Hosting;
+
+/// <summary>How a Segmenter silo takes its input from Azure Event Hubs instead of Kafka.</summary>
+public static class SegmenterEventHubsSiloBuilderExtensions
+{
+    /// <summary>
+    /// The Orleans Event Hubs stream provider under Segmenter's provider name: events from the hub
+    /// <see cref="EventHubsSettings.EventHubName"/> become <c>DeviceInput</c>s on the stream (<c>events</c>, device id),
+    /// exactly as the Kafka transport delivers them; outputs go to the hubs named like the Kafka output topics; read
+    /// positions are checkpointed to an Azure table. Records are Avro through the schema registry at
+    /// <paramref name="schemaRegistryUrl"/>. Use instead of <c>AddSegmenterKafka</c>, after <c>AddSegmenter</c>.
+    /// </summary>
+    public static ISiloBuilder AddSegmenterEventHubs(this ISiloBuilder silo, string schemaRegistryUrl, EventHubsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Validate() is { Count: > 0 } problems)
+            throw new OrleansConfigurationException(string.Join(" ", problems));
+
+        var services = silo.Services;
+        services.TryAddSingleton<ISchemaRegistryClient>(_ => new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = schemaRegistryUrl }));
+        services.TryAddSingleton<RegistrySchemaCache>();
+        services.TryAddSingleton<FramedAvroReader>();
+        services.TryAddSingleton<FramedAvroWriter>();
+        services.TryAddSingleton<EventHubInputDecoder>();
+        services.TryAddSingleton(sp => new EventHubStreamMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            var topics = sp.GetRequiredService<IOptions<SegmenterOptions>>().Value;
+            return new EventHubOutputEncoder(sp.GetRequiredService<FramedAvroWriter>(), topics.SessionEventsTopic, topics.SessionsTopic);
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var topics = sp.GetRequiredService<IOptions<SegmenterOptions>>().Value;
+            return new EventHubOutputProducers(settings.ConnectionString, topics.SessionEventsTopic, topics.SessionsTopic);
+        });
+
+        // The partition clock reporter (and the host's status line) look Kafka providers up here; with Event Hubs they
+        // find none and report nothing.
+        services.TryAddSingleton<KafkaStreamMetricsRegistry>();
+
+        // Without Kafka's partition reports no device ever gets a fresh partition clock, so waiting for one would only
+        // delay every first timeout by the patience: on Event Hubs, rule 4 is judged by processing time alone.
+        services.PostConfigure<SegmenterOptions>(options => options.PartitionClockPatience = TimeSpan.Zero);
+
+        silo.AddEventHubStreams(SegmenterOptions.StreamProvider, stream =>
+        {
+            stream.ConfigureEventHub(options => options.Configure(o =>
+                o.ConfigureEventHubConnection(settings.ConnectionString, settings.EventHubName, settings.ConsumerGroup)));
+            stream.UseAzureTableCheckpointer(options => options.Configure(o =>
+            {
+                o.TableServiceClient = new TableServiceClient(settings.CheckpointConnectionString);
+                o.TableName = settings.CheckpointTable;
+                o.PersistInterval = settings.CheckpointInterval;
+            }));
+            stream.ConfigurePartitionReceiver(options => options.Configure(o => o.StartFromNow = settings.StartFromNow));
+            stream.UseDataAdapter((sp, _) => new SegmenterEventHubDataAdapter(
+                sp.GetRequiredService<Serializer>(),
+                sp.GetRequiredService<EventHubInputDecoder>(),
+                sp.GetRequiredService<EventHubOutputEncoder>(),
+                sp.GetRequiredService<EventHubStreamMetrics>(),
+                sp.GetRequiredService<ILogger<SegmenterEventHubDataAdapter>>()));
+
+            // Registered after the stock factory under the same key, so this one is resolved: outputs to their own hubs.
+            stream.ConfigureComponent<IQueueAdapterFactory>(SegmenterEventHubAdapterFactory.Create);
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+
+            // As on Kafka: an event is never given up because its grain could not take it for a while.
+            stream.ConfigurePullingAgent(agent => agent.Configure(o => o.MaxEventDeliveryTime = KafkaStreamsHostingExtensions.DefaultMaxEventDeliveryTime));
+        });
+        return silo;
+    }
+}
