@@ -30,6 +30,7 @@ public static class CommandLineApp
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null, // signals come in through cancellationToken (see ShutdownSignal)
         };
         try
         {

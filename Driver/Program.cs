@@ -4,5 +4,9 @@ namespace Segmenter.Driver;
 
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => DriverCli.RunAsync(args, CliConsole.System, CancellationToken.None);
+    public static async Task<int> Main(string[] args)
+    {
+        using var shutdown = new ShutdownSignal();
+        return await DriverCli.RunAsync(args, CliConsole.System, shutdown.Token);
+    }
 }

@@ -4,5 +4,9 @@ namespace Segmenter.Reader;
 
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => ReaderCli.RunAsync(args, CliConsole.System, CancellationToken.None);
+    public static async Task<int> Main(string[] args)
+    {
+        using var shutdown = new ShutdownSignal();
+        return await ReaderCli.RunAsync(args, CliConsole.System, shutdown.Token);
+    }
 }
