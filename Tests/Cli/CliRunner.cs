@@ -15,16 +15,18 @@ internal static class CliRunner
 
     public static Task<CliResult> ReaderAsync(params string[] args) => InProcessAsync(ReaderCli.RunAsync, args);
 
-    /// <summary>Runs <c>dotnet Segmenter.{cli}.dll args</c> from the test's output folder, where the build copies both CLIs.</summary>
+    /// <summary>
+    /// Runs <c>dotnet Segmenter.{cli}.dll args</c> from the CLI's own build output (as a user runs it: its own
+    /// dependency versions, not the test folder's), the same configuration and framework as this test assembly.
+    /// </summary>
     public static async Task<CliResult> ProcessAsync(string cli, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"Segmenter.{cli}.dll"));
+        start.ArgumentList.Add(BuiltCli(cli));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
@@ -33,6 +35,19 @@ internal static class CliRunner
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>…/{cli}/bin/{configuration}/{framework}/Segmenter.{cli}.dll, beside this test assembly's own Tests/bin/….</summary>
+    private static string BuiltCli(string cli)
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Segmenter.sln")))
+            root = root.Parent;
+        var path = Path.Combine(root?.FullName ?? "", cli, "bin", configuration, framework, $"Segmenter.{cli}.dll");
+        Assert.True(File.Exists(path), $"{path} does not exist: build the solution first.");
+        return path;
     }
 
     private static async Task<CliResult> InProcessAsync(Func<IReadOnlyList<string>, CliConsole, CancellationToken, Task<int>> run, string[] args)
