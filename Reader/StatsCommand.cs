@@ -87,13 +87,16 @@ internal sealed class StatsCommand(ReaderCommonOptions common, CliConsole consol
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                // Rates over the time really covered: a slow lag query must not inflate the next line's figures.
+                // A slow lag query makes the timer deliver the missed ticks at once: skip those rather than print lines
+                // over a few milliseconds; rates are over the time really covered.
+                if (clock.Elapsed < interval / 2)
+                    continue;
                 var covered = clock.Elapsed;
                 clock.Restart();
                 var snapshot = window.Take();
                 var segmenter = await Task.Run(lag.SegmenterLag, CancellationToken.None);
                 var own = await Task.Run(() => lag.ReaderLag(nextToRead), CancellationToken.None);
-                var lagText = $"segmenter {(segmenter is { } l ? l.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "n/a")} reader {own:N0}";
+                var lagText = $"segmenter {segmenter} reader {own}";
                 await console.Out.WriteLineAsync(snapshot.Format(covered, DateTimeOffset.Now, lagText));
             }
         }

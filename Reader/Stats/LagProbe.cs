@@ -1,3 +1,4 @@
+using System.Globalization;
 using Confluent.Kafka;
 using Segmenter.Cli;
 
@@ -19,8 +20,8 @@ internal sealed class LagProbe(ConnectionSettings connection, string group, IRea
         EnableAutoCommit = false,
     }).SetLogHandler((_, _) => { }).Build();
 
-    /// <summary>The silo group's lag on the input topic, or null when it has committed nothing there.</summary>
-    public long? SegmenterLag()
+    /// <summary>The silo group's lag on the input topic: "n/a" when it has committed nothing there, "?" when Kafka did not answer in time.</summary>
+    public string SegmenterLag() => Describe(() =>
     {
         var committed = _consumer.Committed(input, Timeout);
         if (committed.All(c => c.Offset.Value < 0))
@@ -30,14 +31,27 @@ internal sealed class LagProbe(ConnectionSettings connection, string group, IRea
             var end = _consumer.QueryWatermarkOffsets(c.TopicPartition, Timeout);
             return end.High.Value - (c.Offset.Value >= 0 ? c.Offset.Value : end.Low.Value);
         });
-    }
+    });
 
     /// <summary>The end (next offset to be written) of a partition.</summary>
     public long EndOf(TopicPartition partition) => _consumer.QueryWatermarkOffsets(partition, Timeout).High.Value;
 
-    /// <summary>How far the reader is behind the ends of the partitions it reads.</summary>
-    public long ReaderLag(IReadOnlyDictionary<TopicPartition, long> nextToRead) =>
-        nextToRead.Sum(p => Math.Max(0, _consumer.QueryWatermarkOffsets(p.Key, Timeout).High.Value - p.Value));
+    /// <summary>How far the reader is behind the ends of the partitions it reads ("?" when Kafka did not answer in time).</summary>
+    public string ReaderLag(IReadOnlyDictionary<TopicPartition, long> nextToRead) =>
+        Describe(() => nextToRead.Sum(p => Math.Max(0, _consumer.QueryWatermarkOffsets(p.Key, Timeout).High.Value - p.Value)));
 
     public void Dispose() => _consumer.Dispose();
+
+    /// <summary>A figure for the stats line; a slow broker costs one figure, never the whole stats run.</summary>
+    private static string Describe(Func<long?> query)
+    {
+        try
+        {
+            return query() is { } lag ? lag.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
+        }
+        catch (KafkaException)
+        {
+            return "?";
+        }
+    }
 }
