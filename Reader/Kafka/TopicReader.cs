@@ -70,8 +70,9 @@ internal sealed class TopicReader(ConnectionSettings connection)
     /// <summary>Every partition of a topic, from the broker's metadata; a topic that does not exist is an error (exit 1).</summary>
     public IReadOnlyList<TopicPartition> PartitionsOf(string topic)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = connection.BootstrapServers })
-            .SetLogHandler((_, _) => { }).Build();
+        var config = new AdminClientConfig { BootstrapServers = connection.BootstrapServers };
+        config.Set("allow.auto.create.topics", "false"); // a reader that asks about a misspelt topic must not create it
+        using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         Metadata metadata;
         try
         {
