@@ -11,9 +11,9 @@ internal sealed record StatsSnapshot(long SessionEvents, long Sessions, IReadOnl
     {
         var seconds = interval.TotalSeconds;
         var line = new StringBuilder();
-        line.Append(CultureInfo.InvariantCulture, $"{now:HH:mm:ss}  session-events {SessionEvents / seconds,8:N0}/s  sessions {Sessions / seconds,7:N0}/s (");
-        line.Append(string.Join(" ", Enum.GetValues<CloseReason>().Select(r => string.Create(CultureInfo.InvariantCulture, $"{r} {Closed.GetValueOrDefault(r)}"))));
-        line.Append(")  latency ");
+        line.Append(CultureInfo.InvariantCulture, $"{now:HH:mm:ss}  session-events {SessionEvents / seconds,8:N0}/s  sessions {Sessions / seconds,7:N0}/s  closed/s: ");
+        line.Append(string.Join(" ", Enum.GetValues<CloseReason>().Select(r => string.Create(CultureInfo.InvariantCulture, $"{r} {Closed.GetValueOrDefault(r) / seconds:N0}"))));
+        line.Append("  latency ");
         if (LatenciesMs.Count == 0)
         {
             line.Append('-');

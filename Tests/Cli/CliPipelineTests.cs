@@ -149,7 +149,7 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
         var stats = await CliRunner.ReaderAsync([.. Connection(), "stats", "--events-topic", run.Events, "--session-events-topic", run.SessionEvents,
             "--sessions-topic", run.Sessions, "--group", run.Group, "--from-beginning", "--interval", "300ms", "--exit-when-idle", "1s"]);
         Assert.True(stats.ExitCode == ExitCodes.Success, stats.ToString());
-        Assert.Matches(@"session-events +[\d,]+/s  sessions +[\d,]+/s \(Completed \d+ TimedOut \d+ Superseded \d+ MaxDuration \d+\)  latency (p50 \d+ms p90 \d+ms p99 \d+ms max \d+ms|-)  lag segmenter (?:[\d,]+|n/a|\?) reader (?:[\d,]+|\?)", stats.Out);
+        Assert.Matches(@"session-events +[\d,]+/s  sessions +[\d,]+/s  closed/s: Completed [\d,]+ TimedOut [\d,]+ Superseded [\d,]+ MaxDuration [\d,]+  latency (p50 \d+ms p90 \d+ms p99 \d+ms max \d+ms|-)  lag segmenter (?:[\d,]+|n/a|\?) reader (?:[\d,]+|\?)", stats.Out);
         Assert.Contains("latency p50", stats.Out, StringComparison.Ordinal);
     }
 
