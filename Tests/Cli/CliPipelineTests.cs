@@ -63,11 +63,11 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
     public async Task The_reader_prints_readable_lines_like_the_demo()
     {
         var run = await RunOnceAsync();
-        var events = await CliRunner.ReaderAsync([.. Connection(), "--topic", run.SessionEvents, "--from-beginning", "--exit-when-idle", "1s"]);
+        var events = await CliRunner.ReaderAsync([.. Connection(), "--topic", run.SessionEvents, "--from-beginning", "--exit-when-idle", "500ms"]);
         Assert.True(events.ExitCode == ExitCodes.Success, events.ToString());
         Assert.Matches(@"(?m)^2026-01-01T00:00:00\.500Z " + run.SessionEvents + @"-\d@\d+ \[completed:[0-9a-z]{12}\] DataReceived\(pressure,0\.5\) seq=2$", events.Out);
 
-        var sessions = await CliRunner.ReaderAsync([.. Connection(), "--topic", run.Sessions, "--from-beginning", "--exit-when-idle", "1s", "--max", "1000"]);
+        var sessions = await CliRunner.ReaderAsync([.. Connection(), "--topic", run.Sessions, "--from-beginning", "--exit-when-idle", "500ms", "--max", "1000"]);
         Assert.True(sessions.ExitCode == ExitCodes.Success, sessions.ToString());
         Assert.Matches(@"(?m)^2026-01-01T00:00:02\.000Z " + run.Sessions + @"-\d@\d+ \[late:[0-9a-z]{12}\] Completed events=4 started=2026-01-01T00:00:00\.000Z duration=2s out-of-order=1 pressure\(n=2 min=1 max=2 mean=1\.5 last=2\)$", sessions.Out);
 
@@ -147,7 +147,7 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
     {
         var run = await RunOnceAsync();
         var stats = await CliRunner.ReaderAsync([.. Connection(), "stats", "--events-topic", run.Events, "--session-events-topic", run.SessionEvents,
-            "--sessions-topic", run.Sessions, "--group", run.Group, "--from-beginning", "--interval", "300ms", "--exit-when-idle", "1s"]);
+            "--sessions-topic", run.Sessions, "--group", run.Group, "--from-beginning", "--interval", "300ms", "--exit-when-idle", "500ms"]);
         Assert.True(stats.ExitCode == ExitCodes.Success, stats.ToString());
         Assert.Matches(@"session-events +[\d,]+/s  sessions +[\d,]+/s  closed/s: Completed [\d,]+ TimedOut [\d,]+ Superseded [\d,]+ MaxDuration [\d,]+  latency (p50 \d+ms p90 \d+ms p99 \d+ms max \d+ms|-)  lag segmenter (?:[\d,]+|n/a|\?) reader (?:[\d,]+|\?)", stats.Out);
         Assert.Contains("latency p50", stats.Out, StringComparison.Ordinal);
@@ -164,12 +164,12 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
     private IEnumerable<string> VerifyArgs(PipelineRun run, string input, string sessionEvents, string sessions) =>
     [
         .. Connection(), "verify", "--input", input, "--events-topic", run.Events, "--session-events-topic", sessionEvents, "--sessions-topic", sessions,
-        "--timeout", "2s", "--max-session-duration", "10s", "--exit-when-idle", "1s",
+        "--timeout", "2s", "--max-session-duration", "10s", "--exit-when-idle", "500ms",
     ];
 
     private async Task<List<JsonObject>> ReadJsonLinesAsync(PipelineRun run, string topic)
     {
-        var result = await CliRunner.ReaderAsync([.. Connection(), "--topic", topic, "--format", "jsonl", "--from-beginning", "--exit-when-idle", "1s"]);
+        var result = await CliRunner.ReaderAsync([.. Connection(), "--topic", topic, "--format", "jsonl", "--from-beginning", "--exit-when-idle", "500ms"]);
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         return [.. result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject())];
     }
