@@ -6,6 +6,8 @@ COPY Grains.Interfaces/ Grains.Interfaces/
 COPY Grains/ Grains/
 COPY Serialization/ Serialization/
 COPY Streaming.Kafka/ Streaming.Kafka/
+COPY Streaming.EventHubs/ Streaming.EventHubs/
+COPY Cli/ Cli/
 COPY Embedded/ Embedded/
 COPY Silo/ Silo/
 COPY Driver/ Driver/

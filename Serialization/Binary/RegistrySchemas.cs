@@ -12,16 +12,18 @@ namespace Segmenter.Serialization.Binary;
 /// </summary>
 internal sealed class RegistrySchemas(ISchemaRegistryClient registry, bool autoRegister = true)
 {
-    private readonly ConcurrentDictionary<string, Task<int>> _ids = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Subject, string Schema), Task<int>> _ids = new();
     private readonly ConcurrentDictionary<int, Task<RecordSchema?>> _writers = new();
 
     /// <summary>The id of <paramref name="schema"/> under <paramref name="subject"/>.</summary>
     public ValueTask<int> IdAsync(string subject, RecordSchema schema)
     {
-        var task = _ids.GetOrAdd(subject, _ => LookUpIdAsync(subject, schema));
+        // Keyed by subject and record: a subject normally holds one record type, but the id must never be another's.
+        var key = (subject, schema.Fullname);
+        var task = _ids.GetOrAdd(key, _ => LookUpIdAsync(subject, schema));
         if (task.IsCompletedSuccessfully)
             return new ValueTask<int>(task.Result);
-        return new ValueTask<int>(Await(subject, task, _ids));
+        return new ValueTask<int>(Await(key, task, _ids));
     }
 
     /// <summary>The writer schema of <paramref name="id"/>: null when it is not a record; throws UnknownSchemaId on 404.</summary>

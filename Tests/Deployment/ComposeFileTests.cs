@@ -100,6 +100,20 @@ public sealed partial class ComposeFileTests
             Assert.Contains(defaults[$"Segmentation:{topic}"], words);
     }
 
+    [Theory]
+    [InlineData("driver", "Driver", "Segmenter.Driver")]
+    [InlineData("reader", "Reader", "Segmenter.Reader")]
+    public async Task The_driver_and_reader_commands_use_options_their_programs_have(string service, string project, string assembly)
+    {
+        var command = ((YamlSequenceNode)((YamlMappingNode)Services[service])["command"]).Children.Select(c => c.ToString()).ToList();
+        var verb = command[0].StartsWith('-') ? "" : command[0];
+        await using var program = ChildProcess.Start(RepositoryPaths.Program(project, assembly), verb.Length > 0 ? [verb, "--help"] : ["--help"]);
+        Assert.Equal(0, await program.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        foreach (var option in command.Where(c => c.StartsWith("--", StringComparison.Ordinal)))
+            Assert.Contains(option, program.Output, StringComparison.Ordinal);
+        Assert.Contains("kafka:9092", command);
+    }
+
     private static Dictionary<string, string> Environment(string service) =>
         ((YamlMappingNode)((YamlMappingNode)Services[service])["environment"]).Children
             .ToDictionary(e => e.Key.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Segmenter.Contracts;
+using Segmenter.Serialization;
+using Segmenter.Serialization.Kafka;
+
+namespace Segmenter.Reader.Records;
+
+/// <summary>
+/// Decodes the records of Segmenter's topics through the schema registry. A record that cannot be read becomes an
+/// <see cref="UndecodableRecord"/> naming the problem; an unreachable registry is not such a record and propagates.
+/// </summary>
+internal sealed class RecordDecoder(ContractSerdes serdes)
+{
+    public async Task<TopicRecord> DecodeAsync(ConsumeResult<byte[], byte[]> record, TopicKind kind)
+    {
+        var (topic, partition, offset) = (record.Topic, record.Partition.Value, record.Offset.Value);
+        var message = record.Message;
+        var keyContext = new SerializationContext(MessageComponentType.Key, topic, message.Headers);
+        var valueContext = new SerializationContext(MessageComponentType.Value, topic, message.Headers);
+        try
+        {
+            switch (kind)
+            {
+                case TopicKind.Events:
+                    var device = await serdes.DeviceDeserializer.DeserializeAsync(message.Key, message.Key is null, keyContext);
+                    var input = await serdes.EnvelopeDeserializer.DeserializeAsync(message.Value, message.Value is null, valueContext);
+                    return new InputEventRecord(topic, partition, offset, device.Id, input);
+
+                case TopicKind.SessionEvents:
+                    var eventKey = await serdes.SessionKeyDeserializer.DeserializeAsync(message.Key, message.Key is null, keyContext);
+                    var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(message.Value, message.Value is null, valueContext);
+                    return new SessionEventRecord(topic, partition, offset, eventKey, envelope, SourceOf(message.Headers));
+
+                default:
+                    var summaryKey = await serdes.SessionKeyDeserializer.DeserializeAsync(message.Key, message.Key is null, keyContext);
+                    var summary = await serdes.SessionSummaryDeserializer.DeserializeAsync(message.Value, message.Value is null, valueContext);
+                    return new SessionSummaryRecord(topic, partition, offset, summaryKey, summary);
+            }
+        }
+        catch (AvroDecodeException e)
+        {
+            return new UndecodableRecord(topic, partition, offset, e.Error.ToString(), e.Message);
+        }
+    }
+
+    private static SourcePosition? SourceOf(Headers? headers)
+    {
+        if (headers is null
+            || !headers.TryGetLastBytes(SessionEventEncoder.SourcePartitionHeader, out var partition)
+            || !headers.TryGetLastBytes(SessionEventEncoder.SourceOffsetHeader, out var offset)
+            || !int.TryParse(Encoding.ASCII.GetString(partition), NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+            || !long.TryParse(Encoding.ASCII.GetString(offset), NumberStyles.None, CultureInfo.InvariantCulture, out var o))
+            return null;
+        return new SourcePosition(p, o);
+    }
+}
