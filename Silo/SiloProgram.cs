@@ -23,7 +23,8 @@ public static class SiloProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships beside the program: find it wherever the silo is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var config = SiloConfiguration.Read(builder.Configuration, out var problems);
         if (problems.Count > 0)
         {
