@@ -40,17 +40,28 @@ fi
 
 log "test"
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-dotnet test Segmenter.sln --no-build --nologo --blame-hang-timeout 10m "$@" 2>&1 | tee "$out"
+results=$(mktemp -d)
+trap 'rm -rf "$out" "$results"' EXIT
+dotnet test Segmenter.sln --no-build --nologo --blame-hang-timeout 10m \
+  --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, ...") of dotnet test.
-read -r passed failed < <(awk '
-  /(Passed|Failed)! +- +Failed:/ {
-    gsub(",", "");
-    for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
-  }
-  END { printf "%d %d\n", p, f }' "$out")
+# Sum the counters of the trx reports (whatever console logger the caller chose); fall back to the console summaries
+# ("Passed!  - Failed: 0, Passed: 12, ...") when no report was written.
+read -r passed failed < <(
+  if compgen -G "$results/*.trx" >/dev/null; then
+    grep -ho '<Counters [^>]*' "$results"/*.trx | awk '
+      { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub("\"", "", kv[2]);
+          if (kv[1] == "passed") p += kv[2]; if (kv[1] == "failed") f += kv[2] } }
+      END { printf "%d %d\n", p, f }'
+  else
+    awk '
+      /(Passed|Failed)! +- +Failed:/ {
+        gsub(",", "");
+        for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
+      }
+      END { printf "%d %d\n", p, f }' "$out"
+  fi)
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (crash, hang) without a test reported as failed

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Segmentation;
 
 namespace Segmenter.Benchmarks;
 
@@ -37,6 +39,37 @@ internal sealed class BenchSilos : IAsyncDisposable
         }
 
         return new BenchSilos(hosts);
+    }
+
+    /// <summary>
+    /// Silos running the full pipeline on <paramref name="infrastructure"/>: input <paramref name="inputTopic"/>, outputs
+    /// <c>{run}-session-events</c>, <c>{run}-sessions</c> and <c>{run}-dlq</c> (created here), consumer group and
+    /// cluster <paramref name="run"/>, state and reminders in its Redis.
+    /// </summary>
+    public static Task<BenchSilos> StartSegmenterAsync(BenchInfrastructure infrastructure, int count, string run, string inputTopic,
+        int partitions, Action<SegmentationOptions>? rules = null, int? cacheSize = null)
+    {
+        infrastructure.CreateTopic($"{run}-session-events", partitions);
+        infrastructure.CreateTopic($"{run}-sessions", partitions);
+        infrastructure.CreateTopic($"{run}-dlq", 1);
+        return StartAsync(count, run, silo =>
+        {
+            silo.AddSegmenter(rules, o =>
+            {
+                o.EventsTopic = inputTopic;
+                o.SessionEventsTopic = $"{run}-session-events";
+                o.SessionsTopic = $"{run}-sessions";
+                o.DeadLetterTopic = $"{run}-dlq";
+            });
+            silo.AddSegmenterKafka(infrastructure.SchemaRegistryUrl, kafka =>
+            {
+                kafka.BootstrapServers = infrastructure.BootstrapServers;
+                kafka.ConsumerGroupId = run;
+                kafka.CacheSize = cacheSize ?? kafka.CacheSize;
+                kafka.MaxBatchSize = Math.Min(kafka.MaxBatchSize, kafka.CacheSize);
+            });
+            silo.AddSegmenterRedis(infrastructure.RedisConnectionString);
+        });
     }
 
     public async ValueTask DisposeAsync()

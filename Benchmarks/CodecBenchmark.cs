@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Segmenter.Contracts;
+using Segmenter.Serialization;
+using Segmenter.Serialization.Mapping;
 
 namespace Segmenter.Benchmarks;
 
@@ -35,6 +37,11 @@ internal static class CodecBenchmark
             report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {ns:N0} | {1e9 / ns:N0} |");
         }
 
+        // The baseline in the same run: Confluent's serdes over Apache.Avro generic records, what the direct codecs replaced.
+        var generic = new AvroContractSerializer<Envelope>(infrastructure.Registry, new EnvelopeMapper());
+        var genericReader = new AvroContractDeserializer<Envelope>(infrastructure.Registry, new EnvelopeMapper());
+        await Measure("serialize Envelope, generic (Confluent + GenericRecord)", async i => values[i] = await generic.SerializeAsync(workload[i].Envelope, valueContext));
+        await Measure("deserialize Envelope, generic (Confluent + GenericRecord)", async i => await genericReader.DeserializeAsync(values[i], false, valueContext));
         await Measure("serialize Envelope", async i => values[i] = await serdes.EnvelopeSerializer.SerializeAsync(workload[i].Envelope, valueContext));
         await Measure("serialize Device", async i => keys[i] = await serdes.DeviceSerializer.SerializeAsync(new Device(workload[i].Device), keyContext));
         await Measure("deserialize Envelope", async i => await serdes.EnvelopeDeserializer.DeserializeAsync(values[i], false, valueContext));

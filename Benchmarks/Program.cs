@@ -7,11 +7,13 @@ var events = new Option<int>("--events") { Description = "Input events per run."
 var partitions = new Option<int>("--partitions") { Description = "Partitions of the input topic (the embedded broker keeps 5 MiB each).", DefaultValueFactory = _ => 16 };
 var silos = new Option<int[]>("--silos") { Description = "Silo counts for the full pipeline.", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',')).Select(int.Parse)] };
 var output = new Option<string?>("--output") { Description = "Also append the table to this file." };
+var columns = new Option<string[]>("--columns") { Description = "Columns to run: raw, ceiling, segmenter (for profiling one).", DefaultValueFactory = _ => ["raw", "ceiling", "segmenter"], AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(','))] };
 
-var throughput = new Command("throughput", "Events/s of raw Kafka loop, Orleans ceiling and the full pipeline, same input, same run.") { devices, events, partitions, silos, output };
+var cacheSize = new Option<int?>("--cache-size") { Description = "Kafka:CacheSize of the pipeline's silos (events read but not delivered, per partition); default: the provider's." };
+var throughput = new Command("throughput", "Events/s of raw Kafka loop, Orleans ceiling and the full pipeline, same input, same run.") { devices, events, partitions, silos, output, columns, cacheSize };
 throughput.SetAction(async (parse, cancellationToken) =>
 {
-    var report = await ThroughputBenchmark.RunAsync(parse.GetValue(devices)!, parse.GetValue(events), parse.GetValue(partitions), parse.GetValue(silos)!);
+    var report = await ThroughputBenchmark.RunAsync(parse.GetValue(devices)!, parse.GetValue(events), parse.GetValue(partitions), parse.GetValue(silos)!, parse.GetValue(columns)!, parse.GetValue(cacheSize));
     Console.WriteLine(report);
     if (parse.GetValue(output) is { } file)
         await File.AppendAllTextAsync(file, report + Environment.NewLine, cancellationToken);
@@ -41,10 +43,10 @@ latency.SetAction(async (parse, cancellationToken) =>
 
 var stateDevices = new Option<int>("--devices") { Description = "Distinct devices.", DefaultValueFactory = _ => 100_000 };
 var purgeSeconds = new Option<int>("--purge-after") { Description = "Segmentation:PurgeAfter in seconds.", DefaultValueFactory = _ => 30 };
-var state = new Command("state", "Memory, Redis keys and reminders while many devices are remembered, and the time to purge them.") { stateDevices, partitions, purgeSeconds, output };
+var state = new Command("state", "Memory, Redis keys and reminders while many devices are remembered, and the time to purge them.") { stateDevices, partitions, purgeSeconds, output, cacheSize };
 state.SetAction(async (parse, cancellationToken) =>
 {
-    var report = await StateBenchmark.RunAsync(parse.GetValue(stateDevices), parse.GetValue(partitions), TimeSpan.FromSeconds(parse.GetValue(purgeSeconds)));
+    var report = await StateBenchmark.RunAsync(parse.GetValue(stateDevices), parse.GetValue(partitions), TimeSpan.FromSeconds(parse.GetValue(purgeSeconds)), parse.GetValue(cacheSize));
     Console.WriteLine(report);
     if (parse.GetValue(output) is { } file)
         await File.AppendAllTextAsync(file, report + Environment.NewLine, cancellationToken);

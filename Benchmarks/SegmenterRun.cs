@@ -1,34 +1,14 @@
-using Segmenter.Grains.Hosting;
 
 namespace Segmenter.Benchmarks;
 
 /// <summary>The full pipeline: the Kafka provider reads the input topic, Avro, the grain, Redis state, Avro outputs to Kafka.</summary>
 internal static class SegmenterRun
 {
-    public static async Task<ColumnResult> RunAsync(BenchInfrastructure infrastructure, string inputTopic, int partitions, int expected, int silos)
+    public static async Task<ColumnResult> RunAsync(BenchInfrastructure infrastructure, string inputTopic, int partitions, int expected, int silos, int? cacheSize)
     {
         ProcessedEventCounter.Reset();
         var run = $"{inputTopic}-s{silos}";
-        infrastructure.CreateTopic($"{run}-session-events", partitions);
-        infrastructure.CreateTopic($"{run}-sessions", partitions);
-        infrastructure.CreateTopic($"{run}-dlq", 1);
-        await using var cluster = await BenchSilos.StartAsync(silos, run, silo =>
-        {
-            silo.AddSegmenter(configure: o =>
-            {
-                o.EventsTopic = inputTopic;
-                o.SessionEventsTopic = $"{run}-session-events";
-                o.SessionsTopic = $"{run}-sessions";
-                o.DeadLetterTopic = $"{run}-dlq";
-            });
-            silo.AddSegmenterKafka(infrastructure.SchemaRegistryUrl, kafka =>
-            {
-                kafka.BootstrapServers = infrastructure.BootstrapServers;
-                kafka.ConsumerGroupId = run;
-            });
-            silo.AddSegmenterRedis(infrastructure.RedisConnectionString);
-        });
-
+        await using var cluster = await BenchSilos.StartSegmenterAsync(infrastructure, silos, run, inputTopic, partitions, cacheSize: cacheSize);
         // Measured from here: the silos are up (start-up and the first reads are not part of the steady state).
         var before = ProcessedEventCounter.Processed;
         using var sampler = ResourceSampler.Start(infrastructure.RedisPid);

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Confluent.Kafka;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
 using StackExchange.Redis;
 
 namespace Segmenter.Benchmarks;
@@ -14,13 +12,11 @@ namespace Segmenter.Benchmarks;
 /// </summary>
 internal static class StateBenchmark
 {
-    public static async Task<string> RunAsync(int devices, int partitions, TimeSpan purgeAfter)
+    public static async Task<string> RunAsync(int devices, int partitions, TimeSpan purgeAfter, int? cacheSize)
     {
         await using var infrastructure = await BenchInfrastructure.StartAsync();
         var run = $"state-{Guid.NewGuid():N}"[..14];
-        foreach (var topic in new[] { "events", "session-events", "sessions" })
-            infrastructure.CreateTopic($"{run}-{topic}", partitions);
-        infrastructure.CreateTopic($"{run}-dlq", 1);
+        infrastructure.CreateTopic($"{run}-events", partitions);
         var workload = new List<(string, Envelope)>(devices * 2);
         var time = DateTimeOffset.UtcNow;
         for (var d = 0; d < devices; d++)
@@ -38,22 +34,7 @@ internal static class StateBenchmark
 
         ProcessedEventCounter.Reset();
         var watch = Stopwatch.StartNew();
-        await using var silos = await BenchSilos.StartAsync(1, run, silo =>
-        {
-            silo.AddSegmenter(rules => rules.PurgeAfter = purgeAfter, o =>
-            {
-                o.EventsTopic = $"{run}-events";
-                o.SessionEventsTopic = $"{run}-session-events";
-                o.SessionsTopic = $"{run}-sessions";
-                o.DeadLetterTopic = $"{run}-dlq";
-            });
-            silo.AddSegmenterKafka(infrastructure.SchemaRegistryUrl, kafka =>
-            {
-                kafka.BootstrapServers = infrastructure.BootstrapServers;
-                kafka.ConsumerGroupId = run;
-            });
-            silo.AddSegmenterRedis(infrastructure.RedisConnectionString);
-        });
+        await using var silos = await BenchSilos.StartSegmenterAsync(infrastructure, 1, run, $"{run}-events", partitions, rules => rules.PurgeAfter = purgeAfter, cacheSize);
         while (ProcessedEventCounter.Processed < workload.Count)
         {
             await Task.Delay(1_000);
@@ -78,7 +59,7 @@ internal static class StateBenchmark
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         var rssAfter = Rss();
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"State scale, {devices:N0} devices (one completed session each), PurgeAfter {purgeAfter.TotalSeconds:0} s, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.AppendLine(CultureInfo.InvariantCulture, $"State scale, {devices:N0} devices (one completed session each), PurgeAfter {purgeAfter.TotalSeconds:0} s, cache {(cacheSize is { } c ? c.ToString("N0", CultureInfo.InvariantCulture) : "default")} per partition, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         report.AppendLine("| measure | value |");
         report.AppendLine("|---|---:|");
         report.AppendLine(CultureInfo.InvariantCulture, $"| events processed | {workload.Count:N0} in {processing.TotalSeconds:0.0} s ({workload.Count / processing.TotalSeconds:N0}/s, incl. silo start) |");

@@ -28,6 +28,7 @@ namespace Segmenter.Grains;
 public sealed partial class DeviceSessionGrain(
     [PersistentState("device", SegmenterOptions.StorageName)] IPersistentState<PersistedDeviceState> storage,
     SessionSegmenter segmenter,
+    PartitionClocks clocks,
     IOptions<SegmenterOptions> options,
     TimeProvider time,
     ILogger<DeviceSessionGrain> logger)
@@ -35,7 +36,7 @@ public sealed partial class DeviceSessionGrain(
 {
     public const string ReminderName = "session-deadlines";
 
-    /// <summary>How soon a timeout is checked again while the device's partition lags.</summary>
+    /// <summary>How soon a timeout is checked again while the clock of the device's partition is unknown.</summary>
     private static readonly TimeSpan LaggingRecheck = TimeSpan.FromSeconds(1);
 
     private readonly SegmenterOptions _options = options.Value;
@@ -44,6 +45,8 @@ public sealed partial class DeviceSessionGrain(
     private DeviceState _device = null!;
     private bool _reminderRegistered;
     private bool _deferredByLag;
+    private bool _partitionClockKnown;
+    private DateTimeOffset? _timerDueAt;
     private DateTimeOffset? _clockMissingSince;
     private IGrainTimer? _timer;
     private IAsyncStream<SessionEvent>? _sessionEvents;
@@ -65,6 +68,7 @@ public sealed partial class DeviceSessionGrain(
     public async Task OnNextAsync(IList<SequentialItem<DeviceInput>> items)
     {
         var now = time.GetUtcNow();
+        _deferredByLag = false; // an event moves the deadline: processing time first, the clock is asked when it passes
         var work = _device.Clone();
         _output.Clear();
         var changed = false;
@@ -88,6 +92,8 @@ public sealed partial class DeviceSessionGrain(
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlinesAsync(fromReminder: true);
+
+    public Task CheckDeadlines() => CheckDeadlinesAsync(fromReminder: false);
 
     public Task<SessionSnapshot?> GetOpenSession() => Task.FromResult(_device.Open is { } open ? Snapshot(open) : null);
 
@@ -145,8 +151,9 @@ public sealed partial class DeviceSessionGrain(
         var now = time.GetUtcNow();
         if (_device.Open is not null)
         {
-            var clock = await StreamClockAsync(now);
+            var clock = StreamClockAt(now);
             _deferredByLag = clock.LaggingStreamTime is not null;
+            _partitionClockKnown = clock.LaggingStreamTime != DateTimeOffset.MinValue;
             var work = _device.Clone();
             _output.Clear();
             if (segmenter.CloseIfInactive(work, clock, _output))
@@ -178,6 +185,7 @@ public sealed partial class DeviceSessionGrain(
         _device = new DeviceState { DeviceId = DeviceId };
         _timer?.Dispose();
         _timer = null;
+        _timerDueAt = null;
         LogPurged(DeviceId);
         DeactivateOnIdle();
     }
@@ -188,21 +196,11 @@ public sealed partial class DeviceSessionGrain(
     /// being taken over, or the cluster just restarted) the timeout is deferred, for at most
     /// <see cref="SegmenterOptions.PartitionClockPatience"/>, after which processing time decides.
     /// </summary>
-    private async Task<StreamClock> StreamClockAsync(DateTimeOffset now)
+    private StreamClock StreamClockAt(DateTimeOffset now)
     {
         if (_device.LastPosition is not { } position)
             return new StreamClock(now);
-        PartitionClock? partition;
-        try
-        {
-            partition = await GrainFactory.GetGrain<IPartitionClockGrain>(PartitionClockGrain.KeyOf(_options.EventsTopic, position.Partition)).Current();
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            LogClockUnavailable(e, DeviceId);
-            partition = null;
-        }
-
+        var partition = clocks.Of(position.Partition);
         var fresh = partition is not null && now - partition.ObservedAt <= _options.PartitionClockInterval * 3;
         if (!fresh)
         {
@@ -216,20 +214,40 @@ public sealed partial class DeviceSessionGrain(
         return partition is { Lag: > 0, StreamTime: { } streamTime } ? new StreamClock(now, streamTime) : new StreamClock(now);
     }
 
-    /// <summary>One timer per activation, re-armed for the next deadline (inactivity while open, else purge).</summary>
+    /// <summary>
+    /// One timer per activation, armed for the next deadline (inactivity while open, else purge). While the device's
+    /// partition lags, rule 4 goes by stream time, so the open session waits for its stream-time deadline instead: the
+    /// silo's partition clocks call <see cref="CheckDeadlines"/> once the stream time passes it or the lag ends. (In a
+    /// backlog of 100,000 devices, arming, firing and re-arming a timer per event and a recheck per second took about
+    /// a third of the silo's CPU: Benchmarks/README.md.) The reminder stays the backstop for both.
+    /// </summary>
     private void ScheduleDeadline()
     {
         var now = time.GetUtcNow();
-        var deadline = segmenter.InactivityDeadline(_device) ?? segmenter.PurgeDeadline(_device);
-        if (deadline is not { } due || _device.IsEmpty)
+        if (segmenter.StreamTimeDeadline(_device) is { } streamDeadline && _device.LastPosition is { } position
+            && (_deferredByLag ? _partitionClockKnown : IsLagging(position.Partition, now)))
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Disarm();
+            clocks.WakeWhenPassed(position.Partition, streamDeadline, DeviceId);
             return;
         }
 
-        var dueIn = due - now;
-        if (_deferredByLag || dueIn < TimeSpan.Zero)
-            dueIn = _deferredByLag ? LaggingRecheck : TimeSpan.Zero;
+        var deadline = segmenter.InactivityDeadline(_device) ?? segmenter.PurgeDeadline(_device);
+        if (deadline is not { } due || _device.IsEmpty)
+        {
+            Disarm();
+            return;
+        }
+
+        var dueIn = _deferredByLag ? LaggingRecheck : due - now;
+        if (dueIn < TimeSpan.Zero)
+            dueIn = TimeSpan.Zero;
+
+        // An armed timer that fires no later than needed stays: it re-arms itself when it fires early. Moving it on
+        // every event took the process-wide timer lock once per event.
+        if (_timerDueAt is { } armed && armed > now && armed <= now + dueIn)
+            return;
+        _timerDueAt = now + dueIn;
         if (_timer is null)
         {
             _timer = this.RegisterGrainTimer(() => CheckDeadlinesAsync(fromReminder: false), new GrainTimerCreationOptions
@@ -244,6 +262,18 @@ public sealed partial class DeviceSessionGrain(
         {
             _timer.Change(dueIn, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>Whether the partition's last fresh report shows records not yet delivered (no side effects).</summary>
+    private bool IsLagging(int partition, DateTimeOffset now) =>
+        clocks.Of(partition) is { Lag: > 0, StreamTime: not null } clock && now - clock.ObservedAt <= _options.PartitionClockInterval * 3;
+
+    private void Disarm()
+    {
+        if (_timerDueAt is null)
+            return;
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timerDueAt = null;
     }
 
     private SessionSnapshot Snapshot(OpenSession open) => new(
@@ -266,6 +296,4 @@ public sealed partial class DeviceSessionGrain(
     [LoggerMessage(LogLevel.Debug, "Device {Device}: purged")]
     private partial void LogPurged(string device);
 
-    [LoggerMessage(LogLevel.Warning, "Device {Device}: partition clock unavailable; judging the timeout by processing time")]
-    private partial void LogClockUnavailable(Exception exception, string device);
 }

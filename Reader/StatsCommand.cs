@@ -103,5 +103,14 @@ internal sealed class StatsCommand(ReaderCommonOptions common, CliConsole consol
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
+
+        // The reading ended (idle, --max or Ctrl+C): what it read since the last line must still be shown, else a slow
+        // lag query on the last tick would swallow the figures of the whole run.
+        var rest = window.Take();
+        if (rest.SessionEvents + rest.Sessions + rest.Undecodable > 0)
+        {
+            var lagText = $"segmenter {lag.SegmenterLag()} reader {lag.ReaderLag(nextToRead)}";
+            await console.Out.WriteLineAsync(rest.Format(clock.Elapsed, DateTimeOffset.Now, lagText));
+        }
     }
 }

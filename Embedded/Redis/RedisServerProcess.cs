@@ -11,7 +11,7 @@ namespace Segmenter.Embedded.Redis;
 /// talk to a real Redis, never a fake. Data lives under a folder of its own (or nowhere, when not persistent).
 /// Stopped (and its process tree killed) on dispose.
 /// </summary>
-public sealed class RedisServerProcess : IAsyncDisposable
+public sealed partial class RedisServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -86,6 +86,21 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     /// <summary>Kills the server at once (a crash, for drills).</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Stops the server process (SIGSTOP): it keeps its data and its connections but answers nothing (drills).</summary>
+    public void Pause() => Signal(19);
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public void Resume() => Signal(18);
+
+    private void Signal(int signal)
+    {
+        if (SendSignal(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"Could not send signal {signal} to redis-server {_process.Id}.");
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {

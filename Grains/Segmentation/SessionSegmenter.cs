@@ -93,6 +93,10 @@ public sealed class SessionSegmenter
         return true;
     }
 
+    /// <summary>The stream time after which rule 4 closes the open session while its partition lags, or null.</summary>
+    public DateTimeOffset? StreamTimeDeadline(DeviceState state) =>
+        state.Open is { } open ? open.LastEventTime + _options.InactivityTimeout : null;
+
     /// <summary>When rule 4 would close the open session if nothing arrives (processing time), or null.</summary>
     public DateTimeOffset? InactivityDeadline(DeviceState state) =>
         state.Open is { } open ? open.LastArrival + _options.InactivityTimeout : null;

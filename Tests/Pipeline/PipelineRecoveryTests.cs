@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Segmenter.Contracts;
+using Segmenter.Grains.Partitions;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Tests.Infrastructure;
 
@@ -83,6 +85,35 @@ public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegi
         var summary = Assert.Single(pipeline.Summaries);
         Assert.Equal((CloseReason.Completed, 3L, false), (summary.Reason, summary.EventCount, summary.StartedWithoutWakeUp));
         Assert.Single(pipeline.Events.Select(e => e.Key).Distinct());
+    }
+
+    [Fact]
+    public async Task During_a_long_backlog_a_session_times_out_once_the_stream_time_passes_its_deadline()
+    {
+        // At most 10 events in flight, each waiting for Redis and the output producer's linger: the backlog below takes
+        // several seconds to drain on any machine, while the partition clocks report every 100 ms.
+        await using var pipeline = await SegmenterTestPipeline.StartAsync(kafka, registry, redis, partitions: 1,
+            rules: o => o.InactivityTimeout = TimeSpan.FromMilliseconds(500),
+            grain: o => o.PartitionClockInterval = TimeSpan.FromMilliseconds(100),
+            kafkaOptions: o => (o.CacheSize, o.MaxBatchSize) = (10, 10));
+        await pipeline.StopClusterAsync();
+        var t0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()); // Avro keeps milliseconds
+        await pipeline.ProduceAsync("sleeper", new Envelope(DeviceWokeUp.Instance, t0, 1));
+        const int filler = 8_000; // 200 devices, one event each 5 ms of event time: 40 s of stream time
+        await Task.WhenAll(Enumerable.Range(0, filler).Select(i =>
+            pipeline.ProduceAsync($"filler-{i % 200}", new Envelope(new DataReceived("pressure", i), t0.AddMilliseconds(5 * (i + 1)), i / 200 + 1))));
+
+        await pipeline.StartClusterAsync(1);
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Summaries.Any(s => s.DeviceId == "sleeper"), Patience, "the sleeper's timeout");
+        var outputWhenTimedOut = pipeline.Events.Count;
+        await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count >= filler + 1, Patience, "the backlog");
+
+        var summary = Assert.Single(pipeline.Summaries, s => s.DeviceId == "sleeper");
+        Assert.Equal((CloseReason.TimedOut, 1L, t0), (summary.Reason, summary.EventCount, summary.Ended));
+        Assert.True(outputWhenTimedOut < filler, $"the sleeper timed out only after the backlog ({outputWhenTimedOut} of {filler + 1} events out)");
+        var clocks = pipeline.Cluster.Silos[0].ServiceProvider.GetRequiredService<PartitionClocks>();
+        Assert.True(clocks.Woken > 0, "the timeout did not come from the partition clocks' wake-up");
+        await SegmenterTestPipeline.WaitUntilAsync(() => clocks.Waiting == 0, Patience, "no device left waiting once the partition caught up");
     }
 
     /// <summary>Random sessions with retries (same seq again), late events and lost wake-ups, in event-time order per device.</summary>

@@ -25,6 +25,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     private readonly Action<SegmentationOptions>? _rules;
     private readonly Action<SegmenterOptions>? _grain;
     private readonly ContractSerdes _serdes;
+    private Action<Segmenter.Streaming.Kafka.KafkaStreamOptions>? _kafkaOptions;
     private readonly IProducer<byte[], byte[]> _producer;
     private OutputTopicsReader? _reader;
 
@@ -60,10 +61,10 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
 
     public static async Task<SegmenterTestPipeline> StartAsync(
         EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, int silos = 1, int partitions = 4,
-        Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? grain = null)
+        Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? grain = null, Action<Segmenter.Streaming.Kafka.KafkaStreamOptions>? kafkaOptions = null)
     {
         var run = $"p{Guid.NewGuid():N}"[..13];
-        var pipeline = new SegmenterTestPipeline(kafka, registry, redis, run, partitions, rules, grain);
+        var pipeline = new SegmenterTestPipeline(kafka, registry, redis, run, partitions, rules, grain) { _kafkaOptions = kafkaOptions };
         kafka.Cluster.CreateTopic(pipeline.EventsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.SessionEventsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.SessionsTopic, partitions);
@@ -107,6 +108,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
                 kafka.BootstrapServers = _kafka.BootstrapServers;
                 kafka.ConsumerGroupId = Run;
                 kafka.CommitInterval = TimeSpan.FromMilliseconds(200);
+                _kafkaOptions?.Invoke(kafka);
             });
             silo.AddSegmenterRedis(_redis.ConnectionString);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
@@ -123,12 +125,25 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     }
 
     /// <summary>Produces one event keyed by its device, Avro through the registry; returns where Kafka put it.</summary>
-    public async Task<SourcePosition> ProduceAsync(string deviceId, Envelope envelope)
+    public async Task<SourcePosition> ProduceAsync(string deviceId, Envelope envelope) =>
+        await await StartProduceAsync(deviceId, envelope);
+
+    /// <summary>
+    /// Encodes the record and hands it to the producer before it returns, so that records started one after the other
+    /// are sent in that order; the task it returns completes when the broker has acknowledged the record.
+    /// </summary>
+    public async Task<Task<SourcePosition>> StartProduceAsync(string deviceId, Envelope envelope)
     {
         var key = await _serdes.DeviceSerializer.SerializeAsync(new Device(deviceId), new SerializationContext(MessageComponentType.Key, EventsTopic));
         var value = await _serdes.EnvelopeSerializer.SerializeAsync(envelope, new SerializationContext(MessageComponentType.Value, EventsTopic));
-        var delivered = await _producer.ProduceAsync(EventsTopic, new Message<byte[], byte[]> { Key = key, Value = value, Timestamp = new Timestamp(envelope.Timestamp) });
-        return new SourcePosition(delivered.Partition.Value, delivered.Offset.Value);
+        var delivery = _producer.ProduceAsync(EventsTopic, new Message<byte[], byte[]> { Key = key, Value = value, Timestamp = new Timestamp(envelope.Timestamp) });
+        return PositionOf(delivery);
+
+        static async Task<SourcePosition> PositionOf(Task<DeliveryResult<byte[], byte[]>> delivery)
+        {
+            var delivered = await delivery;
+            return new SourcePosition(delivered.Partition.Value, delivered.Offset.Value);
+        }
     }
 
     /// <summary>Produces raw bytes as a record value (poison).</summary>

@@ -3,6 +3,7 @@ using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Tests.Infrastructure;
 using Segmenter.Tests.Pipeline;
+using Xunit.Abstractions;
 
 namespace Segmenter.Tests.Silo;
 
@@ -11,7 +12,7 @@ namespace Segmenter.Tests.Silo;
 /// with SIGKILL mid-stream. Every session still arrives, none twice after dedupe, within a bounded time.
 /// </summary>
 [Collection(KafkaTestGroup.Name)]
-public sealed class ClusterProcessTests(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis)
+public sealed class ClusterProcessTests(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, ITestOutputHelper output)
 {
     private static readonly string SiloDll = RepositoryPaths.Program("Silo", "Segmenter.Silo");
 
@@ -62,6 +63,10 @@ public sealed class ClusterProcessTests(EmbeddedKafkaFixture kafka, SchemaRegist
             var recovered = killed.Elapsed;
             await Task.Delay(1_000);
 
+            var distinct = outputs.Events.Select(e => (e.Key, e.Source)).ToHashSet();
+            output.WriteLine($"kill -9 of 1 of 3 silos: in {expectedEvents.Count} events / {expectedSessions.Count} sessions; out {outputs.Events.Count} events " +
+                $"({outputs.Events.Count - distinct.Count} duplicates before dedupe) / {outputs.Summaries.Count} summaries; " +
+                $"lost {expectedEvents.Count(e => !distinct.Contains(e))}; every output {recovered.TotalSeconds:0.0} s after the kill");
             Assert.Equal(expectedEvents.Count, outputs.Events.DistinctBy(e => (e.Key, e.Source)).Count());
             Assert.All(outputs.Summaries.GroupBy(s => s.Key), copies => Assert.Single(copies.Distinct()));
             Assert.Equal(expected.Summaries.OrderBy(s => s.SessionId, StringComparer.Ordinal), outputs.Summaries.DistinctBy(s => s.Key).OrderBy(s => s.SessionId, StringComparer.Ordinal));

@@ -1,8 +1,7 @@
 using System.Net;
-using Confluent.Kafka;
-using Confluent.SchemaRegistry;
-using Segmenter.Contracts;
-using Segmenter.Serialization;
+using System.Text.Json.Nodes;
+using Segmenter.Cli;
+using Segmenter.Tests.Cli;
 using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Silo;
@@ -44,21 +43,25 @@ public sealed class SiloProcessTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
         await WaitForHealthyAsync(http, silo);
 
-        using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = $"http://127.0.0.1:{registryPort}" });
-        var serdes = new ContractSerdes(registry);
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = $"127.0.0.1:{kafkaPort}", Partitioner = Partitioner.Murmur2Random }).Build();
-        async Task Send(string device, DeviceEvent evt, int second) => await producer.ProduceAsync("events", new Message<byte[], byte[]>
-        {
-            Key = await serdes.DeviceSerializer.SerializeAsync(new Device(device), new SerializationContext(MessageComponentType.Key, "events")),
-            Value = await serdes.EnvelopeSerializer.SerializeAsync(new Envelope(evt, DateTimeOffset.UtcNow.AddSeconds(second)), new SerializationContext(MessageComponentType.Value, "events")),
-        });
-        await Send("complete", DeviceWokeUp.Instance, 0);
-        await Send("complete", new DataReceived("pressure", 0.5), 0);
-        await Send("complete", AllDataReceived.Instance, 0);
-        await Send("open", DeviceWokeUp.Instance, 0);
+        // As an operator would: events from a file through the Driver, the sessions printed by the Reader.
+        var connection = new[] { "--bootstrap", $"127.0.0.1:{kafkaPort}", "--schema-registry", $"http://127.0.0.1:{registryPort}" };
+        var events = Path.Combine(data, "events.jsonl");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await File.WriteAllLinesAsync(events,
+        [
+            $$"""{"device": "complete", "event": "DeviceWokeUp", "timestamp": {{now}}, "seq": 1}""",
+            $$"""{"device": "complete", "event": "DataReceived", "name": "pressure", "value": 0.5, "timestamp": {{now + 10}}, "seq": 2}""",
+            $$"""{"device": "complete", "event": "AllDataReceived", "timestamp": {{now + 20}}, "seq": 3}""",
+            $$"""{"device": "open", "event": "DeviceWokeUp", "timestamp": {{now}}, "seq": 1}""",
+        ]);
+        var replay = await CliRunner.ProcessAsync("Driver", [.. connection, "replay", "--file", events, "--topic", "events"]);
+        Assert.True(replay.ExitCode == ExitCodes.Success, replay.ToString());
 
-        var summary = await ReadFirstSummaryAsync(serdes, $"127.0.0.1:{kafkaPort}");
-        Assert.Equal(("complete", CloseReason.Completed, 3L), (summary.DeviceId, summary.Reason, summary.EventCount));
+        var read = await CliRunner.ProcessAsync("Reader", [.. connection, "--topic", "sessions", "--from-beginning", "--max", "1", "--format", "jsonl"]);
+        Assert.True(read.ExitCode == ExitCodes.Success, read.ToString());
+        var summary = JsonNode.Parse(read.Out)!.AsObject();
+        Assert.Equal(("complete", "Completed", 3L), ((string)summary["device"]!, (string)summary["reason"]!, (long)summary["eventCount"]!));
+        Assert.Equal(now + 20, (long)summary["ended"]!);
         var query = await http.GetAsync(new Uri("/devices/open/session", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, query.StatusCode);
         Assert.Contains("\"sessionId\"", await query.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -95,19 +98,5 @@ public sealed class SiloProcessTests
         }
 
         Assert.Fail($"the silo did not become healthy: {silo.Output}");
-    }
-
-    private static async Task<SessionSummary> ReadFirstSummaryAsync(ContractSerdes serdes, string bootstrap)
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "silo-test", AutoOffsetReset = AutoOffsetReset.Earliest }).Build();
-        consumer.Assign(Enumerable.Range(0, 2).Select(p => new TopicPartitionOffset("sessions", p, Offset.Beginning)));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
-                return await serdes.SessionSummaryDeserializer.DeserializeAsync(record.Message.Value, false, new SerializationContext(MessageComponentType.Value, "sessions"));
-        }
-
-        throw new TimeoutException("no session summary came out of the silo");
     }
 }
