@@ -22,38 +22,12 @@ public sealed class FailureDrillTests(EmbeddedKafkaFixture kafka, SchemaRegistry
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task Redis_stopped_for_10_seconds_under_load_stalls_the_pipeline_and_it_resumes_without_loss()
-    {
-        await using var pipeline = await StartAsync();
-        var drill = new Drill(pipeline, output, "redis stopped 10 s");
-        var load = drill.ProduceAsync(devices: 40, events: 4_000, perSecond: 400);
-        await Task.Delay(3_000);
-
-        redis.Server.Pause();
-        var stopped = Stopwatch.StartNew();
-        await Task.Delay(Outage);
-        redis.Server.Resume();
-        await load;
-
-        await drill.AssertNothingLostAsync(stopped.Elapsed);
-    }
+    public Task Redis_stopped_for_10_seconds_under_load_loses_nothing_and_the_pipeline_catches_up() =>
+        OutageUnderLoadAsync("redis stopped 10 s", redis.Server.Pause, redis.Server.Resume);
 
     [Fact]
-    public async Task The_Kafka_broker_down_for_10_seconds_under_load_stalls_the_pipeline_and_it_resumes_without_loss()
-    {
-        await using var pipeline = await StartAsync();
-        var drill = new Drill(pipeline, output, "kafka broker down 10 s");
-        var load = drill.ProduceAsync(devices: 40, events: 4_000, perSecond: 400);
-        await Task.Delay(3_000);
-
-        kafka.Cluster.SetBrokerDown(-1);
-        var stopped = Stopwatch.StartNew();
-        await Task.Delay(Outage);
-        kafka.Cluster.SetBrokerUp(-1);
-        await load;
-
-        await drill.AssertNothingLostAsync(stopped.Elapsed);
-    }
+    public Task The_Kafka_broker_down_for_10_seconds_under_load_loses_nothing_and_the_pipeline_catches_up() =>
+        OutageUnderLoadAsync("kafka broker down 10 s", () => kafka.Cluster.SetBrokerDown(-1), () => kafka.Cluster.SetBrokerUp(-1));
 
     [Fact]
     public async Task One_percent_poison_records_all_land_in_the_dead_letter_topic_and_the_rest_is_processed()
@@ -92,6 +66,23 @@ public sealed class FailureDrillTests(EmbeddedKafkaFixture kafka, SchemaRegistry
         output.WriteLine($"burst: at most {maxPending} events waiting in one partition's cache (bound {cacheSize} + one read)");
         Assert.InRange(maxPending, 0, cacheSize + 2_000);
         Assert.All(metrics.Partitions, p => Assert.Equal(0, p.Lag));
+    }
+
+    /// <summary>400 events/s for 10 s; after 3 s, <paramref name="stop"/> for <see cref="Outage"/>, then <paramref name="resume"/>.</summary>
+    private async Task OutageUnderLoadAsync(string name, Action stop, Action resume)
+    {
+        await using var pipeline = await StartAsync();
+        var drill = new Drill(pipeline, output, name);
+        var load = drill.ProduceAsync(devices: 40, events: 4_000, perSecond: 400);
+        await Task.Delay(3_000);
+
+        stop();
+        var stopped = Stopwatch.StartNew();
+        await Task.Delay(Outage);
+        resume();
+        await load;
+
+        await drill.AssertNothingLostAsync(stopped.Elapsed);
     }
 
     private Task<SegmenterTestPipeline> StartAsync(int? cacheSize = null) =>
