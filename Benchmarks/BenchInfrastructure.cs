@@ -25,6 +25,23 @@ internal sealed class BenchInfrastructure : IAsyncDisposable
     public ISchemaRegistryClient Registry { get; }
     public ContractSerdes Serdes { get; }
 
+    /// <summary>A producer as a good client configures one (idempotent, acks=all, lz4, murmur2); only the batching differs.</summary>
+    public IProducer<byte[], byte[]> NewProducer(int lingerMs, int? batchSize = null)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            CompressionType = CompressionType.Lz4,
+            LingerMs = lingerMs,
+            Partitioner = Partitioner.Murmur2Random,
+        };
+        if (batchSize is { } size)
+            config.BatchSize = size;
+        return new ProducerBuilder<byte[], byte[]>(config).Build();
+    }
+
     public static async Task<BenchInfrastructure> StartAsync()
     {
         var options = new EmbeddedInfrastructureOptions { KafkaPort = 0, SchemaRegistryPort = 0, RedisPort = 0, DataDirectory = Directory.CreateTempSubdirectory("segmenter-bench-").FullName };

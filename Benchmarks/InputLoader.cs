@@ -13,17 +13,7 @@ internal static class InputLoader
 {
     public static async Task LoadAsync(BenchInfrastructure infrastructure, string topic, int partitions, List<(string Device, Envelope Envelope)> workload)
     {
-        var config = new ProducerConfig
-        {
-            BootstrapServers = infrastructure.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            CompressionType = CompressionType.Lz4,
-            LingerMs = 50,
-            BatchSize = 1_000_000,
-            Partitioner = Partitioner.Murmur2Random,
-        };
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        using var producer = infrastructure.NewProducer(lingerMs: 50, batchSize: 1_000_000);
         var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var keyContext = new SerializationContext(MessageComponentType.Key, topic);
         var valueContext = new SerializationContext(MessageComponentType.Value, topic);

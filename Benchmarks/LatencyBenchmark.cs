@@ -58,15 +58,7 @@ internal static class LatencyBenchmark
     /// <summary>Sends events at a fixed rate (1 ms ticks) with their send time as event time.</summary>
     private sealed class PacedProducer(BenchInfrastructure infrastructure, string topic) : IDisposable
     {
-        private readonly IProducer<byte[], byte[]> _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = infrastructure.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            CompressionType = CompressionType.Lz4,
-            LingerMs = 2,
-            Partitioner = Partitioner.Murmur2Random,
-        }).Build();
+        private readonly IProducer<byte[], byte[]> _producer = infrastructure.NewProducer(lingerMs: 2);
 
         private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
         private readonly Random _random = new(3);

@@ -25,15 +25,7 @@ internal static class RawBaseline
             EnableAutoCommit = false,
             QueuedMaxMessagesKbytes = 4096,
         }).Build();
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = infrastructure.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            CompressionType = CompressionType.Lz4,
-            LingerMs = 5,
-            Partitioner = Partitioner.Murmur2Random,
-        }).Build();
+        using var producer = infrastructure.NewProducer(lingerMs: 5);
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(inputTopic, p, Offset.Beginning)));
         var serdes = infrastructure.Serdes;
         var outKey = new SerializationContext(MessageComponentType.Key, output);

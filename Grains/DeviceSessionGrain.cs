@@ -200,9 +200,8 @@ public sealed partial class DeviceSessionGrain(
     {
         if (_device.LastPosition is not { } position)
             return new StreamClock(now);
-        var partition = clocks.Of(position.Partition);
-        var fresh = partition is not null && now - partition.ObservedAt <= _options.PartitionClockInterval * 3;
-        if (!fresh)
+        var partition = clocks.FreshOf(position.Partition, now);
+        if (partition is null)
         {
             _clockMissingSince ??= now;
             if (now - _clockMissingSince.Value < _options.PartitionClockPatience)
@@ -265,8 +264,7 @@ public sealed partial class DeviceSessionGrain(
     }
 
     /// <summary>Whether the partition's last fresh report shows records not yet delivered (no side effects).</summary>
-    private bool IsLagging(int partition, DateTimeOffset now) =>
-        clocks.Of(partition) is { Lag: > 0, StreamTime: not null } clock && now - clock.ObservedAt <= _options.PartitionClockInterval * 3;
+    private bool IsLagging(int partition, DateTimeOffset now) => clocks.FreshOf(partition, now) is { Lag: > 0, StreamTime: not null };
 
     private void Disarm()
     {

@@ -27,6 +27,15 @@ public sealed partial class PartitionClocks(IGrainFactory grains, IOptions<Segme
     /// <summary>The last known clock of a partition of the input topic, or null when none is known (yet).</summary>
     public PartitionClock? Of(int partition) => _clocks.GetOrAdd(partition, static _ => null);
 
+    /// <summary>
+    /// The partition's clock if its reader reported within three intervals, else null (unknown: the reader is gone,
+    /// the partition is being taken over, or the cluster just started).
+    /// </summary>
+    public PartitionClock? FreshOf(int partition, DateTimeOffset now) => Fresh(Of(partition), now);
+
+    private PartitionClock? Fresh(PartitionClock? clock, DateTimeOffset now) =>
+        clock is not null && now - clock.ObservedAt <= options.Value.PartitionClockInterval * 3 ? clock : null;
+
     /// <summary>Devices waiting on a partition's stream time.</summary>
     public int Waiting => _waiting.Values.Sum(w => w.Count);
 
@@ -70,10 +79,10 @@ public sealed partial class PartitionClocks(IGrainFactory grains, IOptions<Segme
         if (!_waiting.TryGetValue(partition, out var waiting) || waiting.IsEmpty)
             return;
         // A missing or stale clock (its reader is gone) wakes everyone: the devices then apply the patience rule.
-        var fresh = clock is not null && time.GetUtcNow() - clock.ObservedAt <= options.Value.PartitionClockInterval * 3;
+        var fresh = Fresh(clock, time.GetUtcNow());
         foreach (var (device, deadline) in waiting)
         {
-            if (fresh && clock is { Lag: > 0, StreamTime: { } streamTime } && streamTime <= deadline)
+            if (fresh is { Lag: > 0, StreamTime: { } streamTime } && streamTime <= deadline)
                 continue;
             if (!waiting.TryRemove(KeyValuePair.Create(device, deadline)))
                 continue;
