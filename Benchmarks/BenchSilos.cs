@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Segmenter.Grains.Hosting;
+using Segmenter.Hosting;
 using Segmenter.Grains.Segmentation;
 
 namespace Segmenter.Benchmarks;

@@ -6,6 +6,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using Segmenter.Contracts;
 using Segmenter.Grains.Hosting;
+using Segmenter.Hosting;
 
 namespace Segmenter.Benchmarks;
 
@@ -16,12 +17,13 @@ namespace Segmenter.Benchmarks;
 /// </summary>
 internal static class OrleansCeiling
 {
-    public static async Task<ColumnResult> RunAsync(List<(string Device, Envelope Envelope)> workload, int partitions, int redisPid)
+    public static async Task<ColumnResult> RunAsync(List<(string Device, Envelope Envelope)> workload, int partitions, int redisPid, string redisConnectionString)
     {
         ProcessedEventCounter.Reset();
         await using var silos = await BenchSilos.StartAsync(1, $"ceiling-{Guid.NewGuid():N}", silo =>
         {
-            silo.AddSegmenter(configure: o => o.PartitionClockPatience = TimeSpan.Zero); // no Kafka, so no partition clocks to wait for
+            silo.AddSegmenter();
+            silo.AddSegmenterDeadlineIndex(redisConnectionString); // the grain's purge guard; unused in a run this short
             silo.AddMemoryStreams(SegmenterOptions.StreamProvider, streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
             silo.AddMemoryGrainStorage(SegmenterOptions.StorageName, (OptionsBuilder<MemoryGrainStorageOptions> o) => o.Configure<Serializer>((options, serializer) =>
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer))); // as the Redis storage

@@ -1,11 +1,12 @@
 using Orleans.Concurrency;
 using Segmenter.Contracts;
+using Segmenter.Partitions;
 
 namespace Segmenter;
 
 /// <summary>
 /// One grain per device (key: device id). It is fed by its implicit subscription to the <c>events</c> stream; the
-/// methods here read, except <see cref="CheckDeadlines"/>, which the silo sends.
+/// methods here read, except <see cref="CheckDeadlines"/>, which the partition's deadline scheduler sends.
 /// </summary>
 public interface IDeviceSessionGrain : IGrainWithStringKey
 {
@@ -18,10 +19,9 @@ public interface IDeviceSessionGrain : IGrainWithStringKey
     Task<DeviceSnapshot?> GetSnapshot();
 
     /// <summary>
-    /// Applies the timeout and purge rules now. The silo's partition clocks send it when the stream time of the
-    /// device's lagging partition has passed the session's deadline, or the partition caught up; rules decide, so an
-    /// early or repeated call changes nothing.
+    /// Applies rule 4 (and the purge) under what the device's partition has confirmed. The partition's deadline
+    /// scheduler sends it when the device's deadline looks due; the rules decide, so an early or repeated call changes
+    /// nothing.
     /// </summary>
-    [OneWay]
-    Task CheckDeadlines();
+    Task<DeadlineOutcome> CheckDeadlines(PartitionClock clock);
 }

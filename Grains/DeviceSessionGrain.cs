@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Segmenter.Contracts;
 using Segmenter.Grains.Hosting;
-using Segmenter.Grains.Partitions;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Partitions;
@@ -14,41 +12,34 @@ namespace Segmenter.Grains;
 
 /// <summary>
 /// One device's sessions. A thin shell around <see cref="SessionSegmenter"/>: it feeds it the events its implicit
-/// subscription delivers, publishes the results, persists the state, and schedules timeout and purge.
+/// subscription delivers and the deadline checks its partition's scheduler sends, publishes the results and persists
+/// the state (with the device's entry in the partition's deadline index, written in the same Redis script). No timer,
+/// no reminder of its own.
 /// </summary>
 /// <remarks>
-/// Per delivered batch (all events of the device in one read of its partition): apply the batch to a copy of the
-/// state; publish the outputs and wait for Kafka's acknowledgement; register the reminder if this is the device's
-/// first state; write the state once; only then return, so that the input offset is committed only after both the
-/// outputs and the state reflecting them are durable. A crash in between replays the batch: the outputs come again
-/// with the same session ids (downstream dedupe) and the state ends the same. If any step fails, the copy is
-/// dropped and the activation ends, so the agent's retry starts from the durable state.
+/// <para>Per delivered batch (all events of the device in one read of its partition): apply the batch to a copy of
+/// the state; publish the outputs and wait for Kafka's acknowledgement; write the state once; only then return, so
+/// that the input offset is committed only after both the outputs and the state reflecting them are durable. A crash
+/// in between replays the batch: the outputs come again with the same session ids (downstream dedupe) and the state
+/// ends the same. If any step fails, the copy is dropped and the activation ends, so the agent's retry starts from
+/// the durable state.</para>
+/// <para>A timeout is the one decision that depends on processing time, so a retry could decide differently: its
+/// summary is recorded in the state before it is published and cleared after, and a pending summary is published
+/// before anything else happens to the device.</para>
 /// </remarks>
 [ImplicitStreamSubscription(StreamNamespaces.Events)]
 public sealed partial class DeviceSessionGrain(
     [PersistentState("device", SegmenterOptions.StorageName)] IPersistentState<PersistedDeviceState> storage,
     SessionSegmenter segmenter,
-    PartitionClocks clocks,
-    IOptions<SegmenterOptions> options,
+    DeadlineIndex index,
     TimeProvider time,
     ILogger<DeviceSessionGrain> logger)
-    : Grain, IDeviceSessionGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<DeviceInput>, IRemindable
+    : Grain, IDeviceSessionGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<DeviceInput>
 {
-    public const string ReminderName = "session-deadlines";
-
-    /// <summary>How soon a timeout is checked again while the clock of the device's partition is unknown.</summary>
-    private static readonly TimeSpan LaggingRecheck = TimeSpan.FromSeconds(1);
-
-    private readonly SegmenterOptions _options = options.Value;
     private readonly SegmentationOutput _output = new();
     private readonly ILogger _logger = logger;
     private DeviceState _device = null!;
-    private bool _reminderRegistered;
-    private bool _deferredByLag;
-    private bool _partitionClockKnown;
-    private DateTimeOffset? _timerDueAt;
-    private DateTimeOffset? _clockMissingSince;
-    private IGrainTimer? _timer;
+    private SessionSummary? _pending;
     private IAsyncStream<SessionEvent>? _sessionEvents;
     private IAsyncStream<SessionSummary>? _sessions;
 
@@ -56,9 +47,7 @@ public sealed partial class DeviceSessionGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _device = storage.RecordExists ? storage.State.ToEngine(DeviceId) : new DeviceState { DeviceId = DeviceId };
-        _reminderRegistered = storage.RecordExists && storage.State.ReminderRegistered;
-        ScheduleDeadline();
+        LoadDurableState();
         return Task.CompletedTask;
     }
 
@@ -68,10 +57,12 @@ public sealed partial class DeviceSessionGrain(
     public async Task OnNextAsync(IList<SequentialItem<DeviceInput>> items)
     {
         var now = time.GetUtcNow();
-        _deferredByLag = false; // an event moves the deadline: processing time first, the clock is asked when it passes
+        await KeepFromPurgeAsync(now);
         var work = _device.Clone();
         _output.Clear();
-        var changed = false;
+        if (_pending is { } pending)
+            _output.Summaries.Add(pending); // a timeout's summary first, as it happened first
+        var changed = _pending is not null;
         foreach (var item in items)
         {
             var input = item.Item;
@@ -82,7 +73,7 @@ public sealed partial class DeviceSessionGrain(
         if (_output.RedeliveriesDropped > 0)
             LogRedeliveries(DeviceId, _output.RedeliveriesDropped);
         if (changed)
-            await CommitAsync(work);
+            await PublishAndPersistAsync(work);
     }
 
     public Task OnErrorAsync(Exception ex)
@@ -91,32 +82,92 @@ public sealed partial class DeviceSessionGrain(
         return Task.CompletedTask;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlinesAsync(fromReminder: true);
+    public async Task<DeadlineOutcome> CheckDeadlines(PartitionClock clock)
+    {
+        var now = time.GetUtcNow();
+        if (_pending is not null)
+        {
+            _output.Clear();
+            _output.Summaries.Add(_pending);
+            await PublishAndPersistAsync(_device.Clone());
+        }
 
-    public Task CheckDeadlines() => CheckDeadlinesAsync(fromReminder: false);
+        var decision = segmenter.Decide(_device, clock, now);
+        switch (decision.Verdict)
+        {
+            case DeadlineVerdict.CloseNow:
+                await TimeOutAsync(clock, now);
+                return DeadlineOutcome.Closed;
+            case DeadlineVerdict.Purge:
+                await PurgeAsync();
+                return DeadlineOutcome.Purged;
+            case DeadlineVerdict.WaitForStreamTime or DeadlineVerdict.WaitForCatchUp:
+                return DeadlineOutcome.Waiting;
+            default:
+                return DeadlineOutcome.NoSession;
+        }
+    }
 
     public Task<SessionSnapshot?> GetOpenSession() => Task.FromResult(_device.Open is { } open ? Snapshot(open) : null);
 
-    public Task<DeviceSnapshot?> GetSnapshot() => Task.FromResult(_device.IsEmpty
-        ? null
-        : new DeviceSnapshot(DeviceId, _device.Open is { } open ? Snapshot(open) : null, _device.LastSeq, _device.LastPosition,
-            _device.DuplicatesDropped, _device.RedeliveriesDropped, _reminderRegistered));
+    public async Task<DeviceSnapshot?> GetSnapshot()
+    {
+        if (MayHaveBeenPurged(time.GetUtcNow()))
+        {
+            await storage.ReadStateAsync();
+            LoadDurableState();
+        }
 
-    /// <summary>Publishes, registers the reminder once, persists; keeps <paramref name="work"/> only if all of it succeeded.</summary>
-    private async Task CommitAsync(DeviceState work)
+        return _device.IsEmpty && _pending is null
+            ? null
+            : new DeviceSnapshot(DeviceId, _device.Open is { } open ? Snapshot(open) : null, _device.LastSeq, _device.LastPosition,
+                _device.DuplicatesDropped, _device.RedeliveriesDropped, _pending is not null);
+    }
+
+    /// <summary>
+    /// Rule 4: records the closed session and its summary durably, then publishes the summary, then clears it. A
+    /// device that timed out has been idle for the timeout: its activation ends, so idle devices cost no memory.
+    /// </summary>
+    private async Task TimeOutAsync(PartitionClock clock, DateTimeOffset now)
+    {
+        var work = _device.Clone();
+        _output.Clear();
+        if (!segmenter.CloseIfInactive(work, clock, now, _output))
+            return;
+        var summary = _output.Summaries[0];
+        LogTimedOut(DeviceId, summary.SessionId, work.LastPosition, clock.StreamTime, clock.CaughtUpAt);
+        try
+        {
+            await WriteAsync(work, summary);
+            _device = work;
+            _pending = summary;
+            await PublishAsync();
+            await WriteAsync(work, pendingSummary: null);
+            _pending = null;
+        }
+        catch (Exception e)
+        {
+            LogCommitFailed(e, DeviceId);
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            _output.Clear();
+        }
+
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Publishes what <see cref="_output"/> holds, then persists <paramref name="work"/>; keeps it only if both succeeded.</summary>
+    private async Task PublishAndPersistAsync(DeviceState work)
     {
         try
         {
             await PublishAsync();
-            if (!_reminderRegistered)
-            {
-                await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
-                _reminderRegistered = true;
-            }
-
-            storage.State = PersistedDeviceState.From(work, _reminderRegistered);
-            await storage.WriteStateAsync();
+            await WriteAsync(work, pendingSummary: null);
             _device = work;
+            _pending = null;
         }
         catch (Exception e)
         {
@@ -129,8 +180,12 @@ public sealed partial class DeviceSessionGrain(
         {
             _output.Clear();
         }
+    }
 
-        ScheduleDeadline();
+    private Task WriteAsync(DeviceState state, SessionSummary? pendingSummary)
+    {
+        storage.State = PersistedDeviceState.From(state, segmenter.Deadlines(state), pendingSummary);
+        return storage.WriteStateAsync();
     }
 
     private Task PublishAsync()
@@ -145,133 +200,39 @@ public sealed partial class DeviceSessionGrain(
         return Task.WhenAll(events, summaries);
     }
 
-    /// <summary>Rule 4 and the purge: run by the timer while active, by the reminder otherwise (or after a crash).</summary>
-    private async Task CheckDeadlinesAsync(bool fromReminder)
-    {
-        var now = time.GetUtcNow();
-        if (_device.Open is not null)
-        {
-            var clock = StreamClockAt(now);
-            _deferredByLag = clock.LaggingStreamTime is not null;
-            _partitionClockKnown = clock.LaggingStreamTime != DateTimeOffset.MinValue;
-            var work = _device.Clone();
-            _output.Clear();
-            if (segmenter.CloseIfInactive(work, clock, _output))
-            {
-                _deferredByLag = false;
-                LogTimedOut(DeviceId, work.LastPosition, fromReminder);
-                await CommitAsync(work);
-            }
-        }
-
-        if (_device.IsEmpty || segmenter.IsPurgeable(_device, now))
-            await PurgeAsync();
-        else
-            ScheduleDeadline();
-    }
-
-    /// <summary>Forgets the device: no Redis key, no reminder, no activation.</summary>
+    /// <summary>Forgets the device: no Redis key, no index entry, no activation.</summary>
     private async Task PurgeAsync()
     {
-        if (storage.RecordExists)
-            await storage.ClearStateAsync();
-        if (_reminderRegistered || await this.GetReminder(ReminderName) is not null)
-        {
-            if (await this.GetReminder(ReminderName) is { } reminder)
-                await this.UnregisterReminder(reminder);
-            _reminderRegistered = false;
-        }
-
+        await storage.ClearStateAsync();
         _device = new DeviceState { DeviceId = DeviceId };
-        _timer?.Dispose();
-        _timer = null;
-        _timerDueAt = null;
         LogPurged(DeviceId);
         DeactivateOnIdle();
     }
 
     /// <summary>
-    /// Processing time, unless the device's input partition has records not yet delivered: then its stream time, since
-    /// the device's next event may be among them (rule 4). Without a fresh report from the partition's reader (it is
-    /// being taken over, or the cluster just restarted) the timeout is deferred, for at most
-    /// <see cref="SegmenterOptions.PartitionClockPatience"/>, after which processing time decides.
+    /// The partition's scheduler forgets idle devices in Redis without activating them. An activation that has been
+    /// idle for a while may hold a state that is gone: before using it, postpone the pending purge, or (if there was
+    /// none left to postpone) read the state again. The check and the purge are both Redis scripts, so one of them
+    /// comes first and the other sees it.
     /// </summary>
-    private StreamClock StreamClockAt(DateTimeOffset now)
+    private async Task KeepFromPurgeAsync(DateTimeOffset now)
     {
-        if (_device.LastPosition is not { } position)
-            return new StreamClock(now);
-        var partition = clocks.FreshOf(position.Partition, now);
-        if (partition is null)
-        {
-            _clockMissingSince ??= now;
-            if (now - _clockMissingSince.Value < _options.PartitionClockPatience)
-                return new StreamClock(now, DateTimeOffset.MinValue); // unknown: treat as lagging, nothing times out yet
-            return new StreamClock(now);
-        }
-
-        _clockMissingSince = null;
-        return partition is { Lag: > 0, StreamTime: { } streamTime } ? new StreamClock(now, streamTime) : new StreamClock(now);
+        if (!MayHaveBeenPurged(now) || _device.LastPosition is not { } last)
+            return;
+        if (await index.PostponePurgeAsync(last.Partition, DeviceId, now + segmenter.Options.PurgeAfter))
+            return;
+        await storage.ReadStateAsync();
+        LoadDurableState();
     }
 
-    /// <summary>
-    /// One timer per activation, armed for the next deadline (inactivity while open, else purge). While the device's
-    /// partition lags, rule 4 goes by stream time, so the open session waits for its stream-time deadline instead: the
-    /// silo's partition clocks call <see cref="CheckDeadlines"/> once the stream time passes it or the lag ends. (In a
-    /// backlog of 100,000 devices, arming, firing and re-arming a timer per event and a recheck per second took about
-    /// a third of the silo's CPU: Benchmarks/README.md.) The reminder stays the backstop for both.
-    /// </summary>
-    private void ScheduleDeadline()
+    /// <summary>No session open and idle for half the purge delay: the scheduler may forget it any moment now (clocks differ).</summary>
+    private bool MayHaveBeenPurged(DateTimeOffset now) =>
+        _device.Open is null && !_device.IsEmpty && now - _device.LastArrival >= segmenter.Options.PurgeAfter / 2;
+
+    private void LoadDurableState()
     {
-        var now = time.GetUtcNow();
-        if (segmenter.StreamTimeDeadline(_device) is { } streamDeadline && _device.LastPosition is { } position
-            && (_deferredByLag ? _partitionClockKnown : IsLagging(position.Partition, now)))
-        {
-            Disarm();
-            clocks.WakeWhenPassed(position.Partition, streamDeadline, DeviceId);
-            return;
-        }
-
-        var deadline = segmenter.InactivityDeadline(_device) ?? segmenter.PurgeDeadline(_device);
-        if (deadline is not { } due || _device.IsEmpty)
-        {
-            Disarm();
-            return;
-        }
-
-        var dueIn = _deferredByLag ? LaggingRecheck : due - now;
-        if (dueIn < TimeSpan.Zero)
-            dueIn = TimeSpan.Zero;
-
-        // An armed timer that fires no later than needed stays: it re-arms itself when it fires early. Moving it on
-        // every event took the process-wide timer lock once per event.
-        if (_timerDueAt is { } armed && armed > now && armed <= now + dueIn)
-            return;
-        _timerDueAt = now + dueIn;
-        if (_timer is null)
-        {
-            _timer = this.RegisterGrainTimer(() => CheckDeadlinesAsync(fromReminder: false), new GrainTimerCreationOptions
-            {
-                DueTime = dueIn,
-                Period = Timeout.InfiniteTimeSpan,
-                Interleave = false,
-                KeepAlive = false,
-            });
-        }
-        else
-        {
-            _timer.Change(dueIn, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>Whether the partition's last fresh report shows records not yet delivered (no side effects).</summary>
-    private bool IsLagging(int partition, DateTimeOffset now) => clocks.FreshOf(partition, now) is { Lag: > 0, StreamTime: not null };
-
-    private void Disarm()
-    {
-        if (_timerDueAt is null)
-            return;
-        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timerDueAt = null;
+        _device = storage.RecordExists ? storage.State.ToEngine(DeviceId) : new DeviceState { DeviceId = DeviceId };
+        _pending = storage.RecordExists ? storage.State.PendingSummary : null;
     }
 
     private SessionSnapshot Snapshot(OpenSession open) => new(
@@ -285,13 +246,12 @@ public sealed partial class DeviceSessionGrain(
     [LoggerMessage(LogLevel.Warning, "Device {Device}: stream error")]
     private partial void LogStreamError(Exception exception, string device);
 
-    [LoggerMessage(LogLevel.Warning, "Device {Device}: publishing or persisting a batch failed; the activation ends and the batch is retried from the durable state")]
+    [LoggerMessage(LogLevel.Warning, "Device {Device}: publishing or persisting failed; the activation ends and the work is retried from the durable state")]
     private partial void LogCommitFailed(Exception exception, string device);
 
-    [LoggerMessage(LogLevel.Debug, "Device {Device}: session timed out (last position {Position}, by reminder {FromReminder})")]
-    private partial void LogTimedOut(string device, SourcePosition? position, bool fromReminder);
+    [LoggerMessage(LogLevel.Debug, "Device {Device}: session {Session} timed out (last position {Position}, stream time {StreamTime}, caught up at {CaughtUpAt})")]
+    private partial void LogTimedOut(string device, string session, SourcePosition? position, DateTimeOffset? streamTime, DateTimeOffset? caughtUpAt);
 
     [LoggerMessage(LogLevel.Debug, "Device {Device}: purged")]
     private partial void LogPurged(string device);
-
 }

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Segmenter.Embedded;
 using Segmenter.Grains.Hosting;
+using Segmenter.Hosting;
 using Segmenter.Silo.Configuration;
 using Segmenter.Silo.Endpoints;
 using Segmenter.Silo.Monitoring;

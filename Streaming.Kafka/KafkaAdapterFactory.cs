@@ -30,6 +30,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     private readonly Lazy<KafkaProducerHost> _producer;
     private readonly ConcurrentDictionary<QueueId, DeliveryTrackingCache> _cachesAwaitingReceiver = new();
     private readonly ConcurrentDictionary<string, IKafkaRecordDecoder> _decoders = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<IPartitionProgressListener> _progressListeners;
     private KafkaQueueAdapter? _adapter;
 
     public KafkaAdapterFactory(string name, KafkaStreamOptions options, IServiceProvider services)
@@ -42,11 +43,14 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
         Metrics = new KafkaStreamMetrics(name, services.GetService<IMeterFactory>());
         _mapper = new Lazy<KafkaQueueMapper>(BuildMapper, LazyThreadSafetyMode.ExecutionAndPublication);
         _producer = new Lazy<KafkaProducerHost>(() => new KafkaProducerHost(_options, _name, _loggerFactory.CreateLogger<KafkaProducerHost>()));
+        _progressListeners = [.. services.GetServices<IPartitionProgressListener>()];
     }
 
     public KafkaStreamMetrics Metrics { get; }
 
     internal IServiceProvider Services => _services;
+
+    private TimeProvider Time => _services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     /// <summary>What Orleans calls to build the provider (see <c>AddKafkaStreams</c>).</summary>
     public static KafkaAdapterFactory Create(IServiceProvider services, string name)
@@ -86,7 +90,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     /// <summary>The agent creates the cache, then the receiver, for each queue it takes over: pair them up.</summary>
     public IQueueCache CreateQueueCache(QueueId queueId)
     {
-        var cache = new DeliveryTrackingCache(_options.CacheSize);
+        var cache = new DeliveryTrackingCache(_options.CacheSize, Time);
         _cachesAwaitingReceiver[queueId] = cache;
         return cache;
     }
@@ -95,12 +99,13 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     {
         var (topic, partition) = _mapper.Value.PartitionOf(queueId);
         if (!_cachesAwaitingReceiver.TryRemove(queueId, out var cache))
-            cache = new DeliveryTrackingCache(_options.CacheSize);
+            cache = new DeliveryTrackingCache(_options.CacheSize, Time);
         var decoder = _decoders.GetOrAdd(topic.Name, _ => topic.Decoder!(_services));
         return new KafkaQueueReceiver(queueId, topic, partition, decoder, cache, _options, _name,
             new DeadLetterPublisher(_producer.Value, _options.DeadLetterTopic), Metrics,
-            _services.GetService<TimeProvider>() ?? TimeProvider.System,
+            Time,
             Handover(topic.Name, partition),
+            _progressListeners,
             _loggerFactory.CreateLogger<KafkaQueueReceiver>());
     }
 

@@ -11,7 +11,7 @@ namespace Segmenter.Streaming.Kafka;
 [GenerateSerializer, Immutable]
 public sealed class KafkaBatchContainer : IBatchContainer
 {
-    public KafkaBatchContainer(StreamId streamId, int partition, long[] offsets, object[] events)
+    public KafkaBatchContainer(StreamId streamId, int partition, long[] offsets, object[] events, long readThrough = -1)
     {
         if (offsets.Length == 0 || offsets.Length != events.Length)
             throw new ArgumentException("A batch container needs one offset per event and at least one event.", nameof(offsets));
@@ -19,7 +19,11 @@ public sealed class KafkaBatchContainer : IBatchContainer
         Partition = partition;
         Offsets = offsets;
         Events = events;
+        _readThrough = readThrough;
     }
+
+    [NonSerialized]
+    private readonly long _readThrough;
 
     [Id(0)]
     public StreamId StreamId { get; }
@@ -41,6 +45,13 @@ public sealed class KafkaBatchContainer : IBatchContainer
     public long FirstOffset => Offsets[0];
 
     public long LastOffset => Offsets[^1];
+
+    /// <summary>
+    /// The last offset of the read this container came from, when it is the read's last container: records up to it
+    /// that produced no container (dead-lettered) count as read once the agent took this one. Local only (not
+    /// serialized): it matters to the reading silo's cache, never to a consumer.
+    /// </summary>
+    public long ReadThrough => _readThrough;
 
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
     {

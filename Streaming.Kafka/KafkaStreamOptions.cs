@@ -26,6 +26,13 @@ public sealed class KafkaStreamOptions
     /// <summary>How often delivered offsets are committed. A crash replays at most this much (plus in-flight work).</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a partition's reader asks the broker for the partition's end, to learn when everything was delivered
+    /// (the "caught up at" of its progress reports; see <c>IPartitionProgressListener</c>). Decisions that wait for a
+    /// partition to catch up wait up to about this much longer.
+    /// </summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Most records one read of a partition takes (one pulling-agent cycle).</summary>
     public int MaxBatchSize { get; set; } = 2_000;
 

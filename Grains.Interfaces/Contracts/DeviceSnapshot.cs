@@ -9,4 +9,4 @@ public sealed record DeviceSnapshot(
     [property: Id(3)] SourcePosition? LastPosition,
     [property: Id(4)] long DuplicatesDropped,
     [property: Id(5)] long RedeliveriesDropped,
-    [property: Id(6)] bool ReminderRegistered);
+    [property: Id(7)] bool SummaryPending);

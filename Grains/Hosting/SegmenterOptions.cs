@@ -27,20 +27,17 @@ public sealed class SegmenterOptions
     public string DeadLetterTopic { get; set; } = "events-dead-letters";
 
     /// <summary>
-    /// Period of each device's durable reminder, the backstop of timeout and purge when the grain is not active (its
-    /// timer gives the fine resolution while it is). Orleans refuses periods under
+    /// Period of each input partition's reminder, which brings the partition's deadline scheduler back after its silo
+    /// died (one reminder per partition, never one per device). Orleans refuses periods under
     /// <c>ReminderOptions.MinimumReminderPeriod</c> (1 minute by default).
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a silo reports its partitions' read progress (the stream-time clock of rule 4).</summary>
-    public TimeSpan PartitionClockInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>
-    /// How long a timeout waits for a fresh report from the device's partition reader (after a restart or a hand-over)
-    /// before processing time decides alone.
+    /// How often each partition's deadline scheduler looks for due sessions and idle devices (and how often a silo
+    /// reports its partitions' progress to their schedulers): timeouts fire up to about this much late.
     /// </summary>
-    public TimeSpan PartitionClockPatience { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     public IReadOnlyList<string> Validate()
     {
@@ -55,10 +52,8 @@ public sealed class SegmenterOptions
             problems.Add($"{SectionName}: the topics {EventsTopic}, {SessionEventsTopic}, {SessionsTopic} and {DeadLetterTopic} must all differ.");
         if (ReminderPeriod <= TimeSpan.Zero)
             problems.Add($"{SectionName}:{nameof(ReminderPeriod)} must be positive (got {ReminderPeriod}).");
-        if (PartitionClockPatience < TimeSpan.Zero)
-            problems.Add($"{SectionName}:{nameof(PartitionClockPatience)} must not be negative (got {PartitionClockPatience}).");
-        if (PartitionClockInterval <= TimeSpan.Zero)
-            problems.Add($"{SectionName}:{nameof(PartitionClockInterval)} must be positive (got {PartitionClockInterval}).");
+        if (SchedulerInterval <= TimeSpan.Zero || SchedulerInterval > TimeSpan.FromMinutes(1))
+            problems.Add($"{SectionName}:{nameof(SchedulerInterval)} must be positive and at most a minute (got {SchedulerInterval}).");
         return problems;
     }
 }

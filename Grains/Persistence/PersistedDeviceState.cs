@@ -8,7 +8,7 @@ namespace Segmenter.Grains.Persistence;
 /// <see cref="DeviceState"/> so that the engine stays free of Orleans; the field ids are the storage format, keep them.
 /// </summary>
 [GenerateSerializer]
-public sealed class PersistedDeviceState
+public sealed class PersistedDeviceState : IDeadlineIndexed
 {
     [Id(0)] public PersistedSession? Open { get; set; }
     [Id(1)] public long? LastSeq { get; set; }
@@ -17,10 +17,22 @@ public sealed class PersistedDeviceState
     [Id(4)] public long DuplicatesDropped { get; set; }
     [Id(5)] public long RedeliveriesDropped { get; set; }
 
-    /// <summary>The device's reminder is registered (so it is not registered again on every activation).</summary>
-    [Id(6)] public bool ReminderRegistered { get; set; }
+    // Id 6 was the per-device reminder flag of earlier versions (reminders are per partition now); never reuse it.
 
-    public static PersistedDeviceState From(DeviceState state, bool reminderRegistered) => new()
+    /// <summary>
+    /// A session closed by a timeout whose summary may not be published yet: recorded before it is published and
+    /// cleared after, so a failure in between republishes the same summary instead of letting a later event re-open
+    /// the session (a timeout depends on processing time, so a retry could decide differently).
+    /// </summary>
+    [Id(7)] public SessionSummary? PendingSummary { get; set; }
+
+    [NonSerialized]
+    private DeadlineIndexEntry? _indexEntry;
+
+    /// <summary>The device's entry in its partition's deadline index (not stored in the state itself).</summary>
+    public DeadlineIndexEntry? IndexEntry => _indexEntry;
+
+    public static PersistedDeviceState From(DeviceState state, DeviceDeadlines deadlines, SessionSummary? pendingSummary = null) => new()
     {
         Open = state.Open is { } open ? PersistedSession.From(open) : null,
         LastSeq = state.LastSeq,
@@ -28,7 +40,8 @@ public sealed class PersistedDeviceState
         LastArrival = state.LastArrival,
         DuplicatesDropped = state.DuplicatesDropped,
         RedeliveriesDropped = state.RedeliveriesDropped,
-        ReminderRegistered = reminderRegistered,
+        PendingSummary = pendingSummary,
+        _indexEntry = state.LastPosition is { } last ? new DeadlineIndexEntry(last.Partition, last.Offset, deadlines) : null,
     };
 
     public DeviceState ToEngine(string deviceId) => new()

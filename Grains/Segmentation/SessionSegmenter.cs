@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Segmenter.Contracts;
+using Segmenter.Partitions;
 
 namespace Segmenter.Grains.Segmentation;
 
@@ -81,38 +82,51 @@ public sealed class SessionSegmenter
     }
 
     /// <summary>
-    /// Rule 4: closes the open session if it saw no event for the inactivity timeout. Returns true when it
-    /// closed one. Processing time decides unless the device's partition lags (see <see cref="StreamClock"/>).
+    /// Rule 4 and the purge, decided from the device's state, what its partition's reader has confirmed, and the
+    /// processing time. A session is over when the partition's stream time (the highest event time among delivered
+    /// records) is more than the timeout after its last event, or when processing time is the timeout after its last
+    /// arrival <em>and</em> the partition confirmed, at or after that moment, that it had delivered everything it held.
+    /// Otherwise its next event may be waiting unread, cached, or in a partition whose reader died or is being taken
+    /// over, and the session must stay open.
     /// </summary>
-    public bool CloseIfInactive(DeviceState state, StreamClock clock, SegmentationOutput output)
+    public DeadlineDecision Decide(DeviceState state, PartitionClock clock, DateTimeOffset now)
     {
-        if (state.Open is not { } open || !IsInactive(open, clock))
+        if (state.Open is { } open)
+        {
+            if (clock.StreamTime is { } streamTime && streamTime - open.LastEventTime > _options.InactivityTimeout)
+                return new(DeadlineVerdict.CloseNow);
+            var due = open.LastArrival + _options.InactivityTimeout;
+            if (now < due)
+                return new(DeadlineVerdict.WaitForStreamTime, due);
+            return clock.CaughtUpAt is { } caughtUp && caughtUp >= due
+                ? new(DeadlineVerdict.CloseNow)
+                : new(DeadlineVerdict.WaitForCatchUp, due);
+        }
+
+        if (state.IsEmpty)
+            return new(DeadlineVerdict.Nothing);
+        var purgeDue = state.LastArrival + _options.PurgeAfter;
+        // A purge forgets the dedupe marks: a record above the committed offset could be replayed and re-opened.
+        var committed = state.LastPosition is not { } last || last.Offset < clock.CommittedUpTo;
+        return now >= purgeDue && committed
+            ? new(DeadlineVerdict.Purge)
+            : new(DeadlineVerdict.WaitForPurge, purgeDue);
+    }
+
+    /// <summary>Rule 4: closes the open session <c>TimedOut</c> if <see cref="Decide"/> says so; true when it closed one.</summary>
+    public bool CloseIfInactive(DeviceState state, PartitionClock clock, DateTimeOffset now, SegmentationOutput output)
+    {
+        if (state.Open is not { } open || Decide(state, clock, now).Verdict != DeadlineVerdict.CloseNow)
             return false;
 
         Close(state, open, CloseReason.TimedOut, output);
         return true;
     }
 
-    /// <summary>The stream time after which rule 4 closes the open session while its partition lags, or null.</summary>
-    public DateTimeOffset? StreamTimeDeadline(DeviceState state) =>
-        state.Open is { } open ? open.LastEventTime + _options.InactivityTimeout : null;
-
-    /// <summary>When rule 4 would close the open session if nothing arrives (processing time), or null.</summary>
-    public DateTimeOffset? InactivityDeadline(DeviceState state) =>
-        state.Open is { } open ? open.LastArrival + _options.InactivityTimeout : null;
-
-    /// <summary>True when the device may be forgotten: no open session and silent for <c>PurgeAfter</c>.</summary>
-    public bool IsPurgeable(DeviceState state, DateTimeOffset now) =>
-        state.Open is null && now - state.LastArrival >= _options.PurgeAfter;
-
-    /// <summary>When the device becomes purgeable if nothing arrives, or null while a session is open.</summary>
-    public DateTimeOffset? PurgeDeadline(DeviceState state) =>
-        state.Open is null ? state.LastArrival + _options.PurgeAfter : null;
-
-    private bool IsInactive(OpenSession open, StreamClock clock) =>
-        clock.LaggingStreamTime is { } streamTime
-            ? streamTime - open.LastEventTime > _options.InactivityTimeout
-            : clock.Now - open.LastArrival >= _options.InactivityTimeout;
+    /// <summary>The moments the partition's deadline scheduler must watch for this device (see <see cref="Decide"/>).</summary>
+    public DeviceDeadlines Deadlines(DeviceState state) => state.Open is { } open
+        ? new(open.LastEventTime + _options.InactivityTimeout, open.LastArrival + _options.InactivityTimeout, null)
+        : state.IsEmpty ? default : new(null, null, state.LastArrival + _options.PurgeAfter);
 
     private OpenSession? CloseIfExpiredOrTooLong(DeviceState state, DateTimeOffset eventTime, SegmentationOutput output)
     {

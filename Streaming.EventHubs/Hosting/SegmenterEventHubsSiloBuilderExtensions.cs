@@ -50,13 +50,8 @@ public static class SegmenterEventHubsSiloBuilderExtensions
             return new EventHubOutputProducers(settings.ConnectionString, topics.SessionEventsTopic, topics.SessionsTopic);
         });
 
-        // The partition clock reporter (and the host's status line) look Kafka providers up here; with Event Hubs they
-        // find none and report nothing.
+        // The host's status line looks Kafka providers up here; with Event Hubs it finds none.
         services.TryAddSingleton<KafkaStreamMetricsRegistry>();
-
-        // Without Kafka's partition reports no device ever gets a fresh partition clock, so waiting for one would only
-        // delay every first timeout by the patience: on Event Hubs, rule 4 is judged by processing time alone.
-        services.PostConfigure<SegmenterOptions>(options => options.PartitionClockPatience = TimeSpan.Zero);
 
         silo.AddEventHubStreams(SegmenterOptions.StreamProvider, stream =>
         {

@@ -19,8 +19,9 @@ namespace Segmenter.Streaming.Kafka.Cache;
 /// containers as done. During normal operation, disposal (an unsubscribe, the pin cursor of a new stream)
 /// is released by the next purge, a pump cycle later.</para>
 /// </remarks>
-internal sealed class DeliveryTrackingCache(int maxEvents) : IQueueCache
+internal sealed class DeliveryTrackingCache(int maxEvents, TimeProvider? time = null) : IQueueCache
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Queue<CacheEntry> _entries = new();
     private readonly Dictionary<StreamId, StreamEntries> _streams = [];
     private readonly List<DeliveryTrackingCursor> _disposedCursors = [];
@@ -41,25 +42,17 @@ internal sealed class DeliveryTrackingCache(int maxEvents) : IQueueCache
     /// or was dead-lettered): committing O + 1 replays nothing that was done and skips nothing that was not.
     /// -1 when nothing qualifies yet.
     /// </summary>
-    public long CommittableOffset
-    {
-        get
-        {
-            // Entries done but not yet purged count as delivered (at shutdown no purge runs after the last delivery).
-            // After a purge the oldest entry is not done, so this loop usually stops at once.
-            var delivered = _highestOffsetRead;
-            foreach (var entry in _entries)
-            {
-                if (!IsDone(entry))
-                {
-                    delivered = entry.Container.FirstOffset - 1;
-                    break;
-                }
-            }
+    public long CommittableOffset => Committable(requireClaim: false);
 
-            return Math.Min(delivered, _commitCap);
-        }
-    }
+    /// <summary>
+    /// <see cref="CommittableOffset"/> for the final commit of a hand-over: it also stops before a container that no
+    /// cursor ever claimed. An agent that stops between taking a read into the cache and registering its new streams
+    /// leaves such containers behind; while running, the agent registers them in the same turn, so the two agree.
+    /// </summary>
+    public long HandoverOffset => Committable(requireClaim: true);
+
+    /// <summary>When the oldest container still held was taken into the cache; null when none is held.</summary>
+    public DateTimeOffset? OldestPendingSince => _entries.TryPeek(out var oldest) ? oldest.AddedAt : null;
 
     /// <summary>True once a container was given up on: nothing at or after it is committed until restart.</summary>
     public bool HasDeliveryFailure => _commitCap != long.MaxValue;
@@ -75,17 +68,23 @@ internal sealed class DeliveryTrackingCache(int maxEvents) : IQueueCache
 
     public bool IsUnderPressure() => EventCount >= maxEvents;
 
+    /// <remarks>
+    /// The records a read handled without a container (dead-lettered, or of no stream) ride on its last container
+    /// (<see cref="KafkaBatchContainer.ReadThrough"/>): they count as read only once the agent took the read, so a read
+    /// the agent drops while it stops can never be committed past.
+    /// </remarks>
     public void AddToCache(IList<IBatchContainer> messages)
     {
+        var now = _time.GetUtcNow();
         foreach (var message in messages)
         {
             var container = (KafkaBatchContainer)message;
             var stream = StreamOf(container.StreamId);
-            var entry = new CacheEntry(container, _nextSeq++, stream);
+            var entry = new CacheEntry(container, _nextSeq++, stream, now) { Claimed = stream.Cursors.Exists(c => !c.IsDisposed) };
             stream.Append(entry);
             _entries.Enqueue(entry);
             EventCount += container.Events.Length;
-            _highestOffsetRead = Math.Max(_highestOffsetRead, container.LastOffset);
+            _highestOffsetRead = Math.Max(_highestOffsetRead, Math.Max(container.LastOffset, container.ReadThrough));
         }
     }
 
@@ -144,7 +143,26 @@ internal sealed class DeliveryTrackingCache(int maxEvents) : IQueueCache
             : FirstHolding(stream, token.SequenceNumber)?.Seq ?? _nextSeq;
         var cursor = new DeliveryTrackingCursor(this, stream, start);
         stream.Cursors.Add(cursor);
+        for (var entry = stream.FirstFrom(start); entry is not null; entry = entry.NextInStream)
+            entry.Claimed = true;
         return cursor;
+    }
+
+    private long Committable(bool requireClaim)
+    {
+        // Entries done but not yet purged count as delivered (at shutdown no purge runs after the last delivery).
+        // After a purge the oldest entry is not done, so this loop usually stops at once.
+        var delivered = _highestOffsetRead;
+        foreach (var entry in _entries)
+        {
+            if (!IsDone(entry) || (requireClaim && !entry.Claimed))
+            {
+                delivered = entry.Container.FirstOffset - 1;
+                break;
+            }
+        }
+
+        return Math.Min(delivered, _commitCap);
     }
 
     private static CacheEntry? FirstHolding(StreamEntries stream, long offset)

@@ -20,7 +20,7 @@ public sealed class KafkaStreamMetrics : IDisposable
     private readonly Counter<long> _commits;
     private readonly Histogram<double> _commitDuration;
     private readonly KeyValuePair<string, object?> _providerTag;
-    private readonly ConcurrentDictionary<(string Topic, int Partition), PartitionProgress> _partitions = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), PartitionStatus> _partitions = new();
     private long _consumedTotal;
     private long _producedTotal;
     private long _deadLetteredTotal;
@@ -75,13 +75,13 @@ public sealed class KafkaStreamMetrics : IDisposable
     }
 
     /// <summary>Publishes where a partition's reader stands (called by its receiver after each read).</summary>
-    public void Report(PartitionProgress progress) => _partitions[(progress.Topic, progress.Partition)] = progress;
+    public void Report(PartitionStatus progress) => _partitions[(progress.Topic, progress.Partition)] = progress;
 
     /// <summary>The partition moved to another silo or the silo stops: no longer reported here.</summary>
     public void Forget(string topic, int partition) => _partitions.TryRemove((topic, partition), out _);
 
     /// <summary>The partitions this process reads now.</summary>
-    public IReadOnlyCollection<PartitionProgress> Partitions => [.. _partitions.Values];
+    public IReadOnlyCollection<PartitionStatus> Partitions => [.. _partitions.Values];
 
     public KafkaStreamStatistics Snapshot() => new(
         Interlocked.Read(ref _consumedTotal),

@@ -6,6 +6,7 @@ using Segmenter.Streaming.Kafka.Cache;
 using Segmenter.Streaming.Kafka.Handover;
 using Segmenter.Streaming.Kafka.Metrics;
 using Segmenter.Streaming.Kafka.Producing;
+using Segmenter.Streaming.Kafka.Progress;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace Segmenter.Streaming.Kafka.Receiving;
@@ -15,7 +16,9 @@ namespace Segmenter.Streaming.Kafka.Receiving;
 /// Orleans queue balancer decides ownership, not Kafka's group protocol); reading resumes at the group's
 /// committed offset. Records are decoded by the topic's decoder and packed into one container per stream per
 /// read; undecodable records go to the dead-letter topic. Offsets are committed from the cache's delivery
-/// watermark only, and flushed when the partition is handed over.
+/// watermark only, and flushed when the partition is handed over. The partition's progress (delivered watermark,
+/// stream time of delivered records, when it was last caught up) goes to the silo's
+/// <see cref="IPartitionProgressListener"/>s.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Orleans ends a receiver with Shutdown, which disposes what it owns.")]
 internal sealed partial class KafkaQueueReceiver(
@@ -30,17 +33,21 @@ internal sealed partial class KafkaQueueReceiver(
     KafkaStreamMetrics metrics,
     TimeProvider time,
     PartitionHandover? handover,
+    IReadOnlyList<IPartitionProgressListener> listeners,
     ILogger logger) : IQueueAdapterReceiver
 {
     private readonly ILogger _logger = logger;
     private readonly TopicPartition _partition = new(topic.Name, partition);
     private readonly List<ConsumeResult<byte[], byte[]>> _undecoded = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly DeliveryProgressTracker _progress = new();
     private Task<IConsumer<byte[], byte[]>>? _start;
     private OffsetCommitter? _committer;
     private long _position;
     private long _highWatermark;
-    private DateTimeOffset? _streamTime;
+    private DateTimeOffset? _undecodedSince;
+    private Task _endSample = Task.CompletedTask;
+    private long _lastEndSampleTicks;
 
     public QueueId QueueId => queueId;
 
@@ -79,15 +86,8 @@ internal sealed partial class KafkaQueueReceiver(
 
         if (fresh > 0)
             metrics.Consumed(topic.Name, partition, fresh);
-        if (records.Count == 0)
-        {
-            ReportProgress(consumer);
-            return [];
-        }
-
-        var containers = await DecodeAndPackAsync(records, cancellationToken);
-        // The agent adds these to the cache after this returns: count them as pending already.
-        ReportProgress(consumer, containers.Sum(c => ((KafkaBatchContainer)c).Events.Length));
+        IList<IBatchContainer> containers = records.Count == 0 ? [] : await DecodeAndPackAsync(records, cancellationToken);
+        ReportProgress(consumer);
         return containers;
     }
 
@@ -98,6 +98,8 @@ internal sealed partial class KafkaQueueReceiver(
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
         _committer?.Offer(cache.CommittableOffset);
+        if (_start is { IsCompletedSuccessfully: true } start)
+            ReportProgress(start.Result);
         return Task.CompletedTask;
     }
 
@@ -124,9 +126,12 @@ internal sealed partial class KafkaQueueReceiver(
 
         var consumer = start.Result;
         metrics.Forget(topic.Name, partition);
+        foreach (var listener in listeners)
+            listener.OnReleased(topic.Name, partition);
         try
         {
-            var delivered = cache.CommittableOffset;
+            // Only what a cursor claimed: a read the agent took but never registered (it was stopping) is not done.
+            var delivered = cache.HandoverOffset;
             if (_committer is { } committer)
                 await committer.FlushAsync(delivered).WaitAsync(timeout, cancellationToken);
             LogHandedOver(topic.Name, partition, _committer?.Committed ?? -1, _position, cache.EventCount);
@@ -138,6 +143,7 @@ internal sealed partial class KafkaQueueReceiver(
         }
         finally
         {
+            await _endSample.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             await Task.Run(() =>
             {
                 consumer.Close();
@@ -195,9 +201,12 @@ internal sealed partial class KafkaQueueReceiver(
 
             lastHandled = record.Offset.Value;
             if (decoded.IsPoison)
+            {
+                _progress.Read(record.Offset.Value, null);
                 continue;
+            }
 
-            AdvanceStreamTime(decoded.EventTime ?? RecordTime(record));
+            _progress.Read(record.Offset.Value, decoded.EventTime ?? RecordTime(record));
 
             if (!streams.TryGetValue(decoded.StreamId, out var batch))
             {
@@ -209,17 +218,21 @@ internal sealed partial class KafkaQueueReceiver(
             batch.Events.Add(decoded.Event!);
         }
 
-        if (lastHandled >= 0)
-            cache.MarkReadUpTo(lastHandled);
+        _progress.EndOfRead();
+        _undecodedSince = _undecoded.Count == 0 ? null : _undecodedSince ?? time.GetUtcNow();
 
-        // First appearance order is first-offset order, which the cache relies on for its commit watermark.
+        // First appearance order is first-offset order, which the cache relies on for its commit watermark. The last
+        // container carries the read's end, so dead-lettered records count as read only once the agent took the read.
         var containers = new List<IBatchContainer>(order.Count);
-        foreach (var streamId in order)
+        for (var i = 0; i < order.Count; i++)
         {
-            var (offsets, events) = streams[streamId];
-            containers.Add(new KafkaBatchContainer(streamId, partition, [.. offsets], [.. events]));
+            var (offsets, events) = streams[order[i]];
+            containers.Add(new KafkaBatchContainer(order[i], partition, [.. offsets], [.. events], i == order.Count - 1 ? lastHandled : -1));
         }
 
+        // Without a container nothing can be dropped by the agent: the dead letters are acknowledged, so they count now.
+        if (containers.Count == 0 && lastHandled >= 0)
+            cache.MarkReadUpTo(lastHandled);
         return containers;
     }
 
@@ -250,6 +263,7 @@ internal sealed partial class KafkaQueueReceiver(
         try
         {
             var committed = consumer.Committed([_partition], timeout).Single().Offset;
+            var sampledAt = time.GetUtcNow();
             var watermarks = consumer.QueryWatermarkOffsets(_partition, timeout);
             var start = StartOffset(committed, watermarks);
             consumer.Assign(new TopicPartitionOffset(_partition, start));
@@ -258,8 +272,11 @@ internal sealed partial class KafkaQueueReceiver(
             if (committed != Offset.Unset)
                 _committer.StartFrom(Math.Min(committed.Value, start));
             cache.MarkReadUpTo(start - 1);
+            _progress.Delivered(start);
+            _progress.EndSampled(sampledAt, watermarks.High.Value);
             _position = start;
             _highWatermark = watermarks.High.Value;
+            _lastEndSampleTicks = System.Diagnostics.Stopwatch.GetTimestamp();
             LogTookOver(topic.Name, partition, start, committed == Offset.Unset ? "none" : committed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), watermarks.High.Value);
             ReportProgress(consumer);
             return consumer;
@@ -311,13 +328,6 @@ internal sealed partial class KafkaQueueReceiver(
     private static DateTimeOffset? RecordTime(ConsumeResult<byte[], byte[]> record) =>
         record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(record.Message.Timestamp.UtcDateTime, TimeSpan.Zero);
 
-    /// <summary>Stream time, as in Kafka Streams: the highest event time read from the partition so far.</summary>
-    private void AdvanceStreamTime(DateTimeOffset? time)
-    {
-        if (time is { } t && (_streamTime is null || t > _streamTime.Value))
-            _streamTime = t;
-    }
-
     private IConsumer<byte[], byte[]> BuildConsumer()
     {
         var config = new ConsumerConfig
@@ -342,16 +352,63 @@ internal sealed partial class KafkaQueueReceiver(
             .Build();
     }
 
-    private void ReportProgress(IConsumer<byte[], byte[]> consumer, int handedToAgent = 0)
+    /// <summary>
+    /// Publishes where the partition stands (metrics and the silo's progress listeners) and, once per
+    /// <see cref="KafkaStreamOptions.ProgressInterval"/>, asks the broker for the partition's end in the background:
+    /// "caught up at T" needs an end offset known to be at least the end at T, which librdkafka's cached watermark is
+    /// not while fetching pauses (backpressure).
+    /// </summary>
+    private void ReportProgress(IConsumer<byte[], byte[]> consumer)
     {
         var position = consumer.Position(_partition);
         if (position != Offset.Unset)
             _position = position.Value;
         var watermarks = consumer.GetWatermarkOffsets(_partition);
         if (watermarks.High != Offset.Unset)
-            _highWatermark = watermarks.High.Value;
-        metrics.Report(new PartitionProgress(topic.Name, partition, _position, Math.Max(_highWatermark, _position),
-            _committer?.Committed ?? -1, cache.EventCount + handedToAgent, _streamTime, time.GetUtcNow()));
+            _highWatermark = Math.Max(_highWatermark, watermarks.High.Value);
+
+        var delivered = cache.CommittableOffset + 1;
+        _progress.Delivered(delivered);
+        SampleEndWhenDue(consumer);
+
+        var now = time.GetUtcNow();
+        var committed = _committer?.Committed ?? -1;
+        var oldestPending = cache.OldestPendingSince is { } cached && _undecodedSince is { } undecoded
+            ? (cached < undecoded ? cached : undecoded)
+            : cache.OldestPendingSince ?? _undecodedSince;
+        var streamTime = _progress.StreamTime;
+        var caughtUpAt = _progress.CaughtUpAt;
+        metrics.Report(new PartitionStatus(topic.Name, partition, _position, Math.Max(_highWatermark, _position), committed,
+            delivered, cache.EventCount + _undecoded.Count, oldestPending, streamTime, caughtUpAt, now));
+        if (listeners.Count == 0)
+            return;
+        var progress = new PartitionProgress(topic.Name, partition, delivered, streamTime, caughtUpAt, committed, now);
+        foreach (var listener in listeners)
+            listener.OnProgress(progress);
+    }
+
+    private void SampleEndWhenDue(IConsumer<byte[], byte[]> consumer)
+    {
+        if (!_endSample.IsCompleted || System.Diagnostics.Stopwatch.GetElapsedTime(_lastEndSampleTicks) < options.ProgressInterval)
+            return;
+        _lastEndSampleTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+        _endSample = Task.Run(() =>
+        {
+            try
+            {
+                var sampledAt = time.GetUtcNow();
+                var end = consumer.QueryWatermarkOffsets(_partition, options.MetadataTimeout).High;
+                if (end == Offset.Unset)
+                    return;
+                _highWatermark = Math.Max(_highWatermark, end.Value);
+                _progress.EndSampled(sampledAt, end.Value);
+            }
+            catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+            {
+                // Without a fresh end the partition only looks behind for longer: timeouts wait, none fires early.
+                LogEndSampleFailed(e, topic.Name, partition);
+            }
+        }, CancellationToken.None);
     }
 
     [LoggerMessage(LogLevel.Information, "Took over {Topic}[{Partition}] at offset {Start} (committed {Committed}, end {End})")]
@@ -383,6 +440,9 @@ internal sealed partial class KafkaQueueReceiver(
 
     [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: consume error: {Reason}")]
     private partial void LogConsumeError(Exception exception, string topic, int partition, string reason);
+
+    [LoggerMessage(LogLevel.Debug, "{Topic}[{Partition}]: asking the broker for the partition's end failed; the next interval asks again")]
+    private partial void LogEndSampleFailed(Exception exception, string topic, int partition);
 
     [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: Kafka error {Code}: {Reason}")]
     private partial void LogKafkaError(string topic, int partition, ErrorCode code, string reason);

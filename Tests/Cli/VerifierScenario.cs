@@ -1,3 +1,4 @@
+using Segmenter.Partitions;
 using Segmenter.Cli;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
@@ -43,7 +44,7 @@ internal sealed class VerifierScenario(SegmentationOptions? options = null)
         _arrival = _arrival.AddSeconds(seconds);
         var output = new SegmentationOutput();
         foreach (var state in _devices.Values)
-            _engine.CloseIfInactive(state, new StreamClock(_arrival), output);
+            _engine.CloseIfInactive(state, new PartitionClock(null, _arrival), _arrival, output);
         Publish(output);
         return this;
     }

@@ -1,3 +1,4 @@
+using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 
@@ -60,11 +61,12 @@ public sealed class DemoSuiteTests
         Assert.NotNull(script.State.Open);
 
         var output = new SegmentationOutput();
-        Assert.True(segmenter.CloseIfInactive(script.State, new StreamClock(EngineScript.At(5)), output));
+        Assert.True(segmenter.CloseIfInactive(script.State, new PartitionClock(null, EngineScript.At(5)), EngineScript.At(5), output));
         Assert.Null(script.State.Open);
         Assert.Equal(CloseReason.TimedOut, Assert.Single(output.Summaries).Reason);
 
-        Assert.False(segmenter.IsPurgeable(script.State, EngineScript.At(59)));
-        Assert.True(segmenter.IsPurgeable(script.State, EngineScript.At(60)));
+        var committed = new PartitionClock(null, null, CommittedUpTo: 1);
+        Assert.Equal(DeadlineVerdict.WaitForPurge, segmenter.Decide(script.State, committed, EngineScript.At(59)).Verdict);
+        Assert.Equal(DeadlineVerdict.Purge, segmenter.Decide(script.State, committed, EngineScript.At(60)).Verdict);
     }
 }

@@ -1,3 +1,4 @@
+using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 
@@ -49,7 +50,7 @@ public sealed class EngineEdgeCaseTests
     {
         var script = new EngineScript();
         script.Run("W@0 D@1~3");
-        Assert.Equal(At(7), new SessionSegmenter(new SegmentationOptions()).InactivityDeadline(script.State));
+        Assert.Equal(At(7), new SessionSegmenter(new SegmentationOptions()).Deadlines(script.State).ArrivalDeadline);
     }
 
     [Fact]
@@ -95,8 +96,8 @@ public sealed class EngineEdgeCaseTests
         var script = new EngineScript();
         script.Run("W@0 D@1~3");
         var clone = script.State.Clone();
-        Assert.Equal(At(7), segmenter.InactivityDeadline(clone));
-        Assert.False(segmenter.CloseIfInactive(clone, new StreamClock(At(5)), new SegmentationOutput()));
+        Assert.Equal(At(7), segmenter.Deadlines(clone).ArrivalDeadline);
+        Assert.False(segmenter.CloseIfInactive(clone, new PartitionClock(null, At(5)), At(5), new SegmentationOutput()));
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class EngineEdgeCaseTests
         var script = new EngineScript(options);
         Assert.Equal("AxrA", script.Run("W@0#1 D@1#1 ^1 C@2~3#2"));
         var clone = script.State.Clone();
-        Assert.Equal(At(13), new SessionSegmenter(options).PurgeDeadline(clone));
+        Assert.Equal(At(13), new SessionSegmenter(options).Deadlines(clone).PurgeDue);
         Assert.Equal(1, clone.DuplicatesDropped);
         Assert.Equal(1, clone.RedeliveriesDropped);
     }

@@ -1,3 +1,4 @@
+using Segmenter.Partitions;
 using System.Globalization;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
@@ -11,7 +12,8 @@ namespace Segmenter.Tests.Engine;
 /// <item><c>W@t</c>, <c>D@t</c>, <c>D(name=v)@t</c>, <c>C@t</c>: DeviceWokeUp, DataReceived, AllDataReceived with
 /// event time t; arrival time is t too unless <c>~a</c> follows; <c>#n</c> sets seq n.</item>
 /// <item><c>^k</c>: the record of step k (1-based) delivered again, same position.</item>
-/// <item><c>T@a</c>: rule 4 check at processing time a; <c>L@s</c>: rule 4 check while the partition lags, stream time s.</item>
+/// <item><c>T@a</c>: rule 4 check at processing time a, the partition caught up at a; <c>L@s</c>: rule 4 check while the
+/// partition lags (never caught up since), its stream time s.</item>
 /// </list>
 /// Every step yields one letter: the session an event went to (A, B, ... in order of first appearance),
 /// <c>x</c> for a retry dropped by seq, <c>r</c> for a redelivery dropped by position, <c>.</c> for a check.
@@ -54,12 +56,12 @@ internal sealed class EngineScript
             switch (token[0])
             {
                 case 'T':
-                    _segmenter.CloseIfInactive(State, new StreamClock(At(Seconds(token[2..]))), output);
+                    _segmenter.CloseIfInactive(State, new PartitionClock(null, At(Seconds(token[2..]))), At(Seconds(token[2..])), output);
                     letters.Append('.');
                     records.Add(default);
                     break;
                 case 'L':
-                    _segmenter.CloseIfInactive(State, new StreamClock(At(1_000_000), At(Seconds(token[2..]))), output);
+                    _segmenter.CloseIfInactive(State, new PartitionClock(At(Seconds(token[2..])), null), At(1_000_000), output);
                     letters.Append('.');
                     records.Add(default);
                     break;

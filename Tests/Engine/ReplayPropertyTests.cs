@@ -1,3 +1,4 @@
+using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 
@@ -131,7 +132,7 @@ public sealed class ReplayPropertyTests
 
         // Let every open session time out.
         foreach (var state in live.Values)
-            segmenter.CloseIfInactive(state, new StreamClock(EngineScript.At(1_000_000)), output);
+            segmenter.CloseIfInactive(state, new PartitionClock(null, EngineScript.At(1_000_000)), EngineScript.At(1_000_000), output);
 
         return new Outputs([.. output.Events], [.. output.Summaries]);
     }

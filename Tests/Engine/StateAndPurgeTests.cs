@@ -1,3 +1,4 @@
+using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 
@@ -12,9 +13,9 @@ public sealed class StateAndPurgeTests
         script.Run("W@0");
         var segmenter = new SessionSegmenter(new SegmentationOptions { PurgeAfter = TimeSpan.FromSeconds(10) });
 
-        Assert.False(segmenter.IsPurgeable(script.State, EngineScript.At(1_000)));
-        Assert.Null(segmenter.PurgeDeadline(script.State));
-        Assert.Equal(EngineScript.At(4), segmenter.InactivityDeadline(script.State));
+        Assert.NotEqual(DeadlineVerdict.Purge, segmenter.Decide(script.State, new PartitionClock(null, null, CommittedUpTo: 100), EngineScript.At(1_000)).Verdict);
+        Assert.Null(segmenter.Deadlines(script.State).PurgeDue);
+        Assert.Equal(EngineScript.At(4), segmenter.Deadlines(script.State).ArrivalDeadline);
     }
 
     [Fact]
@@ -25,8 +26,8 @@ public sealed class StateAndPurgeTests
         script.Run("W@0#1 C@1#2 C@3#2");
         var segmenter = new SessionSegmenter(options);
 
-        Assert.Equal(EngineScript.At(13), segmenter.PurgeDeadline(script.State));
-        Assert.Null(segmenter.InactivityDeadline(script.State));
+        Assert.Equal(EngineScript.At(13), segmenter.Deadlines(script.State).PurgeDue);
+        Assert.Null(segmenter.Deadlines(script.State).ArrivalDeadline);
     }
 
     [Fact]

@@ -108,7 +108,6 @@ public sealed class EventHubsConfigurationTests
         Assert.True(services.GetRequiredService<IOptionsMonitor<EventHubReceiverOptions>>().Get(SegmenterOptions.StreamProvider).StartFromNow);
         Assert.NotNull(services.GetKeyedService<IStreamQueueCheckpointerFactory>(SegmenterOptions.StreamProvider));
         Assert.IsType<SegmenterEventHubDataAdapter>(services.GetRequiredKeyedService<IEventHubDataAdapter>(SegmenterOptions.StreamProvider));
-        Assert.Equal(TimeSpan.Zero, services.GetRequiredService<IOptions<SegmenterOptions>>().Value.PartitionClockPatience);
 
         // The factory builds its Event Hubs client from the connection string; it connects only when the silo starts.
         var factory = Assert.IsType<SegmenterEventHubAdapterFactory>(services.GetRequiredKeyedService<IQueueAdapterFactory>(SegmenterOptions.StreamProvider));

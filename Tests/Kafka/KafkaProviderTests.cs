@@ -262,7 +262,7 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
         Assert.Fail("the partitions were not all owned, read and delivered in time");
     }
 
-    private static IReadOnlyCollection<PartitionProgress> Progress(InProcessSiloHandle silo) =>
+    private static IReadOnlyCollection<PartitionStatus> Progress(InProcessSiloHandle silo) =>
         silo.ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)?.Partitions ?? [];
 
     private static int Owned(InProcessSiloHandle silo) =>

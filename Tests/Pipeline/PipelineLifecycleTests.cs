@@ -8,8 +8,8 @@ using Segmenter.Tests.Infrastructure;
 namespace Segmenter.Tests.Pipeline;
 
 /// <summary>
-/// Timeouts, purge and failures end to end: the grain's timer while active, its reminder when deactivated or when its
-/// silo is gone, state and reminders in a real Redis, poison input.
+/// Timeouts, purge and failures end to end: the partition's deadline scheduler whether the grain is active, deactivated
+/// or its silo gone; state, deadline index and the partitions' reminders in a real Redis; poison input.
 /// </summary>
 [Collection(KafkaTestGroup.Name)]
 public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis)
@@ -47,15 +47,19 @@ public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaReg
     public async Task A_session_times_out_once_even_after_its_grain_was_deactivated()
     {
         await using var pipeline = await StartAsync();
-        await pipeline.ProduceAsync("sleepy", At(DeviceWokeUp.Instance, 0));
+        var position = await pipeline.ProduceAsync("sleepy", At(DeviceWokeUp.Instance, 0));
         await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count == 1, Patience, "the wake-up");
-        Assert.True((await pipeline.Device("sleepy").GetSnapshot())!.ReminderRegistered);
+        // The open session's deadlines are in its partition's index, written with the state.
+        Assert.NotNull(await redis.Database.SortedSetScoreAsync(pipeline.DeadlineKey(position.Partition, "arrival"), "sleepy"));
+        Assert.NotNull(await redis.Database.SortedSetScoreAsync(pipeline.DeadlineKey(position.Partition, "stream"), "sleepy"));
 
         await pipeline.Cluster.DeactivateAsync(GrainId.Create("devicesession", "sleepy"));
 
-        await SegmenterTestPipeline.WaitUntilAsync(() => !pipeline.Summaries.IsEmpty, Patience, "the timeout summary from the reminder");
-        await Task.Delay(4_000); // another reminder tick must not close it again
+        await SegmenterTestPipeline.WaitUntilAsync(() => !pipeline.Summaries.IsEmpty, Patience, "the timeout summary from the scheduler");
+        await Task.Delay(2_000); // the scheduler ticks every 250 ms: another tick must not close it again
         Assert.Equal(CloseReason.TimedOut, Assert.Single(pipeline.Summaries).Reason);
+        Assert.Null(await redis.Database.SortedSetScoreAsync(pipeline.DeadlineKey(position.Partition, "arrival"), "sleepy"));
+        Assert.NotNull(await redis.Database.SortedSetScoreAsync(pipeline.DeadlineKey(position.Partition, "purge"), "sleepy"));
     }
 
     [Fact]
@@ -81,22 +85,23 @@ public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaReg
     }
 
     [Fact]
-    public async Task After_purge_the_device_has_no_Redis_key_and_no_reminder()
+    public async Task After_purge_the_device_has_no_Redis_key_and_no_index_entry_and_reminders_are_per_partition()
     {
         await using var pipeline = await StartAsync(purgeAfter: TimeSpan.FromSeconds(4));
-        await pipeline.ProduceAsync("forgotten", At(DeviceWokeUp.Instance, 0));
+        var position = await pipeline.ProduceAsync("forgotten", At(DeviceWokeUp.Instance, 0));
         await pipeline.ProduceAsync("forgotten", At(AllDataReceived.Instance, 0.1));
         await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Summaries.Count == 1, Patience, "the completed session");
         Assert.Equal([$"{pipeline.Run}/state/devicesession/forgotten/device"], redis.Keys($"*{pipeline.Run}*forgotten*"));
-        Assert.True(await ReminderCountAsync(pipeline) > 0, "the device's reminder is not in Redis");
+        Assert.NotNull(await redis.Database.SortedSetScoreAsync(pipeline.DeadlineKey(position.Partition, "purge"), "forgotten"));
 
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline && (redis.Keys($"*{pipeline.Run}*forgotten*").Count > 0 || await ReminderCountAsync(pipeline) > 0))
-            await Task.Delay(250);
+        await SegmenterTestPipeline.WaitUntilAsync(() => redis.Keys($"*{pipeline.Run}*forgotten*").Count == 0, Patience, "the purge");
 
-        Assert.Empty(redis.Keys($"*{pipeline.Run}*forgotten*"));
-        Assert.Equal(0, await ReminderCountAsync(pipeline));
+        Assert.Null(await redis.Database.SortedSetScoreAsync(pipeline.DeadlineKey(position.Partition, "purge"), "forgotten"));
         Assert.Null(await pipeline.Device("forgotten").GetSnapshot());
+        // No reminder names a device: one per input partition, registered by its scheduler.
+        var reminders = (await redis.Database.SortedSetRangeByRankAsync($"{pipeline.Run}/reminders")).Select(m => m.ToString()).ToList();
+        Assert.DoesNotContain(reminders, r => r.Contains("forgotten", StringComparison.Ordinal));
+        Assert.InRange(reminders.Count(r => r.Contains("partition-deadlines", StringComparison.Ordinal)), 1, pipeline.Partitions);
     }
 
     [Fact]
@@ -118,11 +123,4 @@ public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaReg
 
     private static bool Hosts(Orleans.TestingHost.InProcessSiloHandle silo, IGrainContext context) =>
         silo.ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(context.Address.SiloAddress);
-
-    /// <summary>The device's entries in the Redis reminder table (a sorted set per service).</summary>
-    private async Task<int> ReminderCountAsync(SegmenterTestPipeline pipeline, string device = "forgotten")
-    {
-        var members = await redis.Database.SortedSetRangeByRankAsync($"{pipeline.Run}/reminders");
-        return members.Count(m => m.ToString().Contains(device, StringComparison.Ordinal));
-    }
 }

@@ -1,6 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Segmenter.Contracts;
-using Segmenter.Grains.Partitions;
+using Segmenter.Partitions;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Tests.Infrastructure;
 
@@ -94,7 +93,7 @@ public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegi
         // several seconds to drain on any machine, while the partition clocks report every 100 ms.
         await using var pipeline = await SegmenterTestPipeline.StartAsync(kafka, registry, redis, partitions: 1,
             rules: o => o.InactivityTimeout = TimeSpan.FromMilliseconds(500),
-            grain: o => o.PartitionClockInterval = TimeSpan.FromMilliseconds(100),
+            grain: o => o.SchedulerInterval = TimeSpan.FromMilliseconds(100),
             kafkaOptions: o => (o.CacheSize, o.MaxBatchSize) = (10, 10));
         await pipeline.StopClusterAsync();
         var t0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()); // Avro keeps milliseconds
@@ -111,9 +110,8 @@ public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegi
         var summary = Assert.Single(pipeline.Summaries, s => s.DeviceId == "sleeper");
         Assert.Equal((CloseReason.TimedOut, 1L, t0), (summary.Reason, summary.EventCount, summary.Ended));
         Assert.True(outputWhenTimedOut < filler, $"the sleeper timed out only after the backlog ({outputWhenTimedOut} of {filler + 1} events out)");
-        var clocks = pipeline.Cluster.Silos[0].ServiceProvider.GetRequiredService<PartitionClocks>();
-        Assert.True(clocks.Woken > 0, "the timeout did not come from the partition clocks' wake-up");
-        await SegmenterTestPipeline.WaitUntilAsync(() => clocks.Waiting == 0, Patience, "no device left waiting once the partition caught up");
+        var status = await pipeline.Cluster.Client.GetGrain<IPartitionSchedulerGrain>($"{pipeline.EventsTopic}/0").GetStatus();
+        Assert.True(status.Closed > 0, "the timeout did not come from the partition's scheduler");
     }
 
     /// <summary>Random sessions with retries (same seq again), late events and lost wake-ups, in event-time order per device.</summary>

@@ -1,3 +1,4 @@
+using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Tests.Engine;
@@ -93,7 +94,7 @@ public sealed class PipelineRuleTests(EmbeddedKafkaFixture kafka, SchemaRegistry
                 engine.Apply(state, new IncomingEvent(envelope, position, DateTimeOffset.UtcNow), expected);
             }
 
-            engine.CloseIfInactive(state, new StreamClock(DateTimeOffset.MaxValue), expected); // the last session times out
+            engine.CloseIfInactive(state, new PartitionClock(null, DateTimeOffset.MaxValue), DateTimeOffset.MaxValue, expected); // the last session times out
             runs[rule] = new DeviceRun(positions, expected, [], []);
         }
 

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using Segmenter.Contracts;
 using Segmenter.Grains.Hosting;
+using Segmenter.Hosting;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;
 using Segmenter.Tests.Infrastructure;
@@ -50,6 +51,9 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     public string SessionsTopic => $"{Run}-sessions";
     public string DeadLetterTopic => $"{Run}-dlq";
     public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>A sorted set of the deadline index of an input partition (<c>stream</c>, <c>arrival</c> or <c>purge</c>).</summary>
+    public string DeadlineKey(int partition, string kind) => $"{Run}/deadlines/{EventsTopic}/{partition}/{kind}";
 
     /// <summary>Decoded <c>session-events</c> records, in the order read.</summary>
     public ConcurrentQueue<OutputEvent> Events => _reader!.Events;
@@ -100,7 +104,6 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
                     grain.SessionsTopic = SessionsTopic;
                     grain.DeadLetterTopic = DeadLetterTopic;
                     grain.ReminderPeriod = TimeSpan.FromSeconds(3);
-                    grain.PartitionClockPatience = TimeSpan.FromSeconds(5);
                     _grain?.Invoke(grain);
                 });
             silo.AddSegmenterKafka(_registry.Url, kafka =>

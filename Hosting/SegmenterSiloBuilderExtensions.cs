@@ -4,19 +4,21 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Segmenter.Contracts;
-using Segmenter.Grains.Partitions;
+using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Persistence;
+using Segmenter.Grains.Scheduling;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;
 using Segmenter.Serialization.Kafka;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Hosting;
 using Segmenter.Streaming.Kafka.Metrics;
-using Orleans.Persistence;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Segmenter.Streaming;
 using StackExchange.Redis;
 
-namespace Segmenter.Grains.Hosting;
+namespace Segmenter.Hosting;
 
 /// <summary>How a silo becomes a Segmenter silo: the grain and its options, the Kafka streams, Redis state.</summary>
 public static class SegmenterSiloBuilderExtensions
@@ -40,10 +42,10 @@ public static class SegmenterSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionSegmenter(sp.GetRequiredService<IOptions<SegmentationOptions>>().Value));
-        services.TryAddSingleton<KafkaStreamMetricsRegistry>(); // empty unless the Kafka transport is added
-        services.AddHostedService<PartitionClockReporter>();
-        services.AddSingleton<PartitionClocks>();
-        services.AddHostedService(sp => sp.GetRequiredService<PartitionClocks>());
+        services.TryAddSingleton<KafkaStreamMetricsRegistry>(); // empty unless the Kafka transport is added (the status line reads it)
+        services.AddSingleton<SchedulerFeed>();
+        services.AddSingleton<IPartitionProgressListener>(sp => sp.GetRequiredService<SchedulerFeed>());
+        services.AddHostedService(sp => sp.GetRequiredService<SchedulerFeed>());
         return silo;
     }
 
@@ -69,17 +71,31 @@ public static class SegmenterSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Device state and reminders in Redis. A purged device leaves no key behind.</summary>
+    /// <summary>
+    /// Device state, deadline indexes and the partitions' reminders in Redis. A purged device leaves no key behind.
+    /// </summary>
     public static ISiloBuilder AddSegmenterRedis(this ISiloBuilder silo, string connectionString)
     {
-        silo.AddRedisGrainStorage(SegmenterOptions.StorageName, (OptionsBuilder<RedisStorageOptions> options) => options.Configure<Serializer>((o, serializer) =>
-        {
-            o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
-            o.DeleteStateOnClear = true;
-            // Orleans' binary format: a fraction of the JSON default's size and cost, written once per delivered batch.
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
+        var services = silo.AddSegmenterDeadlineIndex(connectionString).Services;
+        // Orleans' binary format: a fraction of the JSON default's size and cost, written once per delivered batch.
+        services.AddKeyedSingleton<IGrainStorage>(SegmenterOptions.StorageName, (sp, _) => ActivatorUtilities.CreateInstance<RedisDeviceStorage>(sp,
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>())));
         silo.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
+        return silo;
+    }
+
+    /// <summary>
+    /// The Redis connection, key names and deadline index the grain and the schedulers use, without the device storage
+    /// and reminders (for hosts that keep state elsewhere, such as the benchmarks' memory-storage baseline).
+    /// </summary>
+    public static ISiloBuilder AddSegmenterDeadlineIndex(this ISiloBuilder silo, string connectionString)
+    {
+        var services = silo.Services;
+        services.TryAddSingleton(new RedisConnection(connectionString));
+        services.TryAddSingleton(sp => new DeviceStoreKeys(
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            sp.GetRequiredService<IOptions<SegmenterOptions>>().Value.EventsTopic));
+        services.TryAddSingleton<DeadlineIndex>();
         return silo;
     }
 }
