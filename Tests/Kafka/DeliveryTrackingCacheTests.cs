@@ -163,6 +163,58 @@ public sealed class DeliveryTrackingCacheTests
         Assert.Equal(6, cache.CommittableOffset);
     }
 
+    [Fact]
+    public void The_handover_commit_stops_before_a_read_the_agent_took_but_never_registered()
+    {
+        // The agent took a read into the cache, then stopped before creating the new stream's pin cursor: nobody will
+        // deliver it. The running watermark counts it as done (no consumer); the final commit must not.
+        var cache = new DeliveryTrackingCache(1_000);
+        cache.MarkReadUpTo(9);
+        cache.AddToCache([Container(A, 10, 11)]);
+        Assert.Equal(11, cache.CommittableOffset);
+        Assert.Equal(9, cache.HandoverOffset);
+
+        var pin = Cursor(cache, A, 10); // the agent registers the stream: now it is claimed
+        pin.Dispose();
+        Purge(cache);
+        Assert.Equal(11, cache.HandoverOffset);
+    }
+
+    [Fact]
+    public void Dead_lettered_records_count_as_read_only_when_the_agent_takes_the_read_that_carries_them()
+    {
+        var cache = new DeliveryTrackingCache(1_000);
+        cache.MarkReadUpTo(-1);
+        var cursor = Cursor(cache, A, 0);
+        // Offsets 1 and 2 were dead-lettered; the read's last container carries its end.
+        var read = new KafkaBatchContainer(A, 0, [0, 3], ["event@0", "event@3"], readThrough: 4);
+        Assert.Equal(-1, cache.CommittableOffset); // not taken yet: nothing counts
+
+        cache.AddToCache([read]);
+        cursor.MoveNextWithResult();
+        cursor.MoveNextWithResult();
+        Purge(cache);
+        Assert.Equal(4, cache.CommittableOffset);
+    }
+
+    [Fact]
+    public void The_oldest_pending_container_is_dated_when_it_was_taken()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var cache = new DeliveryTrackingCache(1_000, time);
+        Assert.Null(cache.OldestPendingSince);
+        var cursor = Cursor(cache, A, 0);
+        cache.AddToCache([Container(A, 0)]);
+        time.Advance(TimeSpan.FromSeconds(5));
+        cache.AddToCache([Container(A, 1)]);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), cache.OldestPendingSince);
+
+        cursor.MoveNextWithResult();
+        cursor.MoveNextWithResult();
+        Purge(cache);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 5, TimeSpan.Zero), cache.OldestPendingSince);
+    }
+
     private static IQueueCacheCursor Cursor(DeliveryTrackingCache cache, StreamId stream, long offset) =>
         cache.TryGetCacheCursor(stream, new KafkaSequenceToken(offset)).Cursor!;
 
