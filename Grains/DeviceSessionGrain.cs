@@ -101,7 +101,7 @@ public sealed partial class DeviceSessionGrain(
             case DeadlineVerdict.Purge:
                 await PurgeAsync();
                 return DeadlineOutcome.Purged;
-            case DeadlineVerdict.WaitForStreamTime or DeadlineVerdict.WaitForCatchUp:
+            case DeadlineVerdict.NotDue or DeadlineVerdict.WaitForCatchUp:
                 return DeadlineOutcome.Waiting;
             default:
                 return DeadlineOutcome.NoSession;

@@ -44,6 +44,14 @@ internal sealed class VerifyCommand(ReaderCommonOptions common, CliConsole conso
         "The silo's Segmentation:PurgeAfter: a retry that comes this long after the device's previous event may be accepted.",
         VerificationRules.Defaults.PurgeAfter);
 
+    private readonly Option<bool> _strictTimeouts = new("--strict-timeouts")
+    {
+        Description = "Count a session closed TimedOut although its next event is within the timeout by event time as a "
+            + "violation, not a warning (the check 'timed-out-in-processing-time'). Right for input stamped with the time it "
+            + "was sent, as the driver does: there such a close means a timeout overtook an event already in the input "
+            + "(a crash drill must show none).",
+    };
+
     private readonly Option<int> _show = new("--show")
     {
         Description = "Print at most this many findings per check.",
@@ -65,7 +73,7 @@ internal sealed class VerifyCommand(ReaderCommonOptions common, CliConsole conso
             + "overlap, Superseded only by a wake-up within the timeout, TimedOut by event time (or a warning when it was "
             + "processing time). Prints a report; exits 1 on any violation. Run it after the silo had time to close the last "
             + "sessions (the inactivity timeout).");
-        foreach (var option in new Option[] { _input, _eventsTopic, _sessionEventsTopic, _sessionsTopic, _timeout, _maxSessionDuration, _maxMetricNames, _purgeAfter, _show })
+        foreach (var option in new Option[] { _input, _eventsTopic, _sessionEventsTopic, _sessionsTopic, _timeout, _maxSessionDuration, _maxMetricNames, _purgeAfter, _strictTimeouts, _show })
             command.Options.Add(option);
         _read.AddTo(command);
         command.SetAction(RunAsync);
@@ -85,7 +93,7 @@ internal sealed class VerifyCommand(ReaderCommonOptions common, CliConsole conso
         };
         if (topics.Count < 3)
             throw CommandFailedException.Usage("--events-topic, --session-events-topic and --sessions-topic must name three different topics.");
-        var rules = new VerificationRules(parse.GetValue(_timeout), parse.GetValue(_maxSessionDuration), parse.GetValue(_maxMetricNames), parse.GetValue(_purgeAfter));
+        var rules = new VerificationRules(parse.GetValue(_timeout), parse.GetValue(_maxSessionDuration), parse.GetValue(_maxMetricNames), parse.GetValue(_purgeAfter), parse.GetValue(_strictTimeouts));
         var settings = _read.Read(parse, fromBeginning: true);
         await EndpointProbe.EnsureReachableAsync(connection, cancellationToken);
 

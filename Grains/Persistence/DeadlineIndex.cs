@@ -54,23 +54,35 @@ public sealed class DeadlineIndex(DeviceStoreKeys keys, RedisConnection redis)
 
     /// <summary>
     /// The devices of <paramref name="partition"/> whose open session rule 4 may close under <paramref name="clock"/> at
-    /// <paramref name="now"/>: event-time deadline before the stream time, or processing-time deadline reached and not
-    /// after the moment the partition was caught up. At most <paramref name="limit"/> of each kind, earliest first.
+    /// <paramref name="now"/>: processing-time deadline reached and either not after the moment the partition was caught
+    /// up, or the event-time deadline before the stream time. At most <paramref name="limit"/> of each kind, earliest first.
     /// </summary>
     public async Task<IReadOnlyCollection<string>> DueAsync(int partition, PartitionClock clock, DateTimeOffset now, int limit)
     {
         var db = await redis.DatabaseAsync();
-        var byStream = clock.StreamTime is { } streamTime
-            ? db.SortedSetRangeByScoreAsync(keys.StreamDeadlines(partition), double.NegativeInfinity, DeviceStoreKeys.Score(streamTime), Exclude.Stop, take: limit)
-            : Task.FromResult(Array.Empty<RedisValue>());
+        var nowScore = DeviceStoreKeys.Score(now);
         var byArrival = ArrivalBound(clock, now) is { } bound
             ? db.SortedSetRangeByScoreAsync(keys.ArrivalDeadlines(partition), double.NegativeInfinity, bound, take: limit)
             : Task.FromResult(Array.Empty<RedisValue>());
+        var byStream = clock.StreamTime is { } streamTime
+            ? db.SortedSetRangeByScoreAsync(keys.StreamDeadlines(partition), double.NegativeInfinity, DeviceStoreKeys.Score(streamTime), Exclude.Stop, take: limit)
+            : Task.FromResult(Array.Empty<RedisValue>());
         var due = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var device in await byStream)
-            due.Add(device!);
         foreach (var device in await byArrival)
             due.Add(device!);
+
+        // Stream time counts only once the processing-time deadline has passed (see SessionSegmenter.Decide).
+        var candidates = (await byStream).Where(d => !due.Contains(d!)).ToArray();
+        if (candidates.Length > 0)
+        {
+            var arrivals = await db.SortedSetScoresAsync(keys.ArrivalDeadlines(partition), candidates);
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                if (arrivals[i] is { } arrival && arrival <= nowScore)
+                    due.Add(candidates[i]!);
+            }
+        }
+
         return due;
     }
 

@@ -9,15 +9,14 @@ public enum DeadlineVerdict
     /// <summary>The open session is over: close it <c>TimedOut</c> now.</summary>
     CloseNow,
 
-    /// <summary>
-    /// Nothing is due yet: the open session closes when the partition's stream time passes its event-time deadline,
-    /// or once processing time reaches <see cref="DeadlineDecision.Due"/> and the partition confirms it caught up.
-    /// </summary>
-    WaitForStreamTime,
+    /// <summary>The open session's processing-time deadline (<see cref="DeadlineDecision.Due"/>) has not come yet.</summary>
+    NotDue,
 
     /// <summary>
     /// The processing-time deadline (<see cref="DeadlineDecision.Due"/>) has passed, but the partition has not confirmed
-    /// since then that everything it held was delivered: the device's next event may still be waiting.
+    /// since then that everything it held was delivered: the device's next event may still be waiting. The session
+    /// closes once the partition confirms, or once its stream time passes the session's event-time deadline (a
+    /// backlog is judged by stream time).
     /// </summary>
     WaitForCatchUp,
 

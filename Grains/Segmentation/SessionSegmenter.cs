@@ -83,22 +83,28 @@ public sealed class SessionSegmenter
 
     /// <summary>
     /// Rule 4 and the purge, decided from the device's state, what its partition's reader has confirmed, and the
-    /// processing time. A session is over when the partition's stream time (the highest event time among delivered
-    /// records) is more than the timeout after its last event, or when processing time is the timeout after its last
-    /// arrival <em>and</em> the partition confirmed, at or after that moment, that it had delivered everything it held.
-    /// Otherwise its next event may be waiting unread, cached, or in a partition whose reader died or is being taken
-    /// over, and the session must stay open.
+    /// processing time. Nothing closes before the processing-time deadline (the timeout after the last event's
+    /// arrival). After it, the session is over once the partition confirms, at or after that deadline, that it had
+    /// delivered everything it held — or, while it has not (a backlog, a reader that died or is being taken over), once
+    /// the partition's stream time (the highest event time among delivered records) is more than the timeout after the
+    /// session's last event, as Kafka Streams judges it. Until then the device's next event may be waiting unread,
+    /// cached, or in a partition nobody reads, and the session stays open.
     /// </summary>
+    /// <remarks>
+    /// Stream time alone never closes a session before its processing-time deadline: a partition's stream time is the
+    /// maximum over all its devices, so a device whose clock runs behind the others' would otherwise have every session
+    /// closed as soon as another device's later event was delivered — while its own next event waits in the partition.
+    /// </remarks>
     public DeadlineDecision Decide(DeviceState state, PartitionClock clock, DateTimeOffset now)
     {
         if (state.Open is { } open)
         {
-            if (clock.StreamTime is { } streamTime && streamTime - open.LastEventTime > _options.InactivityTimeout)
-                return new(DeadlineVerdict.CloseNow);
             var due = open.LastArrival + _options.InactivityTimeout;
             if (now < due)
-                return new(DeadlineVerdict.WaitForStreamTime, due);
-            return clock.CaughtUpAt is { } caughtUp && caughtUp >= due
+                return new(DeadlineVerdict.NotDue, due);
+            if (clock.CaughtUpAt is { } caughtUp && caughtUp >= due)
+                return new(DeadlineVerdict.CloseNow);
+            return clock.StreamTime is { } streamTime && streamTime - open.LastEventTime > _options.InactivityTimeout
                 ? new(DeadlineVerdict.CloseNow)
                 : new(DeadlineVerdict.WaitForCatchUp, due);
         }

@@ -8,7 +8,7 @@ namespace Segmenter.Reader.Verification;
 /// what came next. <c>Superseded</c> needs a next session that opens with a wake-up within the timeout (rule 1);
 /// <c>MaxDuration</c> a next session whose first event is past the limit (rule 5). <c>TimedOut</c> while the next event
 /// is within the timeout by event time is allowed only as a processing-time timeout (rule 4: the silo saw nothing for the
-/// timeout), so it is reported as a warning.
+/// timeout), so it is reported as a warning, or as a violation with <see cref="VerificationRules.StrictTimeouts"/>.
 /// </summary>
 internal static class DeviceSequence
 {
@@ -38,6 +38,10 @@ internal static class DeviceSequence
                 case CloseReason.Superseded when !within:
                     Violation("superseded-after-timeout",
                         $"closed Superseded but the next wake-up ({next!.First.Describe()}) came {DurationText.Format(gap!.Value)} after its latest event, more than the timeout {DurationText.Format(rules.InactivityTimeout)}: that is TimedOut (rule 1).");
+                    break;
+                case CloseReason.TimedOut when within && rules.StrictTimeouts:
+                    Violation("timed-out-in-processing-time",
+                        $"closed TimedOut although the next event ({next!.First.Describe()}) is only {DurationText.Format(gap!.Value)} later by event time: with --strict-timeouts a session must not be split by a processing-time timeout (rule 4: its next event was already in the input).");
                     break;
                 case CloseReason.TimedOut when within:
                     Warning("timed-out-in-processing-time",

@@ -141,6 +141,17 @@ public sealed class ContractVerifierTests
     }
 
     [Fact]
+    public void With_strict_timeouts_a_session_split_by_a_processing_time_timeout_is_a_violation()
+    {
+        var scenario = new VerifierScenario()
+            .Send("slow", DeviceWokeUp.Instance, 0).Wait(5).Send("slow", Pressure, 1).End();
+        var report = scenario.Verify(VerificationRules.Defaults with { StrictTimeouts = true });
+        Assert.False(report.Passed);
+        Assert.Equal("timed-out-in-processing-time", Assert.Single(report.Violations).Check);
+        Assert.Empty(report.Warnings);
+    }
+
+    [Fact]
     public void Max_duration_is_checked_against_the_given_limit()
     {
         var options = new SegmentationOptions { MaxSessionDuration = TimeSpan.FromSeconds(10) };

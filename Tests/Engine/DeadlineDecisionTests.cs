@@ -34,15 +34,15 @@ public sealed class DeadlineDecisionTests
     public static TheoryData<string, double?, double?, long, double, DeadlineVerdict, double?> Table() => new()
     {
         // state, stream time, caught up at, committed, now => verdict, due
-        { "open", null, null, -1, 12, DeadlineVerdict.WaitForStreamTime, 14 },          // nothing due yet
-        { "open", 3.9, null, -1, 12, DeadlineVerdict.WaitForStreamTime, 14 },           // stream time within the timeout
-        { "open", 4.0, null, -1, 12, DeadlineVerdict.WaitForStreamTime, 14 },           // exactly the timeout is within
-        { "open", 4.1, null, -1, 12, DeadlineVerdict.CloseNow, null },                  // stream time passed the event deadline
+        { "open", null, null, -1, 12, DeadlineVerdict.NotDue, 14 },                     // nothing due yet
+        { "open", 100, 100, -1, 13.9, DeadlineVerdict.NotDue, 14 },                    // stream time alone never closes before the deadline
         { "open", null, null, -1, 20, DeadlineVerdict.WaitForCatchUp, 14 },             // processing deadline passed, never confirmed
         { "open", null, 13.9, -1, 20, DeadlineVerdict.WaitForCatchUp, 14 },             // confirmed only before the deadline
         { "open", null, 14, -1, 20, DeadlineVerdict.CloseNow, null },                   // confirmed at the deadline
         { "open", 1, 30, -1, 30, DeadlineVerdict.CloseNow, null },                      // confirmed after it
-        { "open", null, 30, -1, 13, DeadlineVerdict.WaitForStreamTime, 14 },            // caught up, but the deadline is not reached
+        { "open", 3.9, null, -1, 20, DeadlineVerdict.WaitForCatchUp, 14 },              // backlog: stream time within the timeout
+        { "open", 4.0, 13, -1, 20, DeadlineVerdict.WaitForCatchUp, 14 },                // exactly the timeout is within
+        { "open", 4.1, null, -1, 20, DeadlineVerdict.CloseNow, null },                  // backlog: stream time passed the event deadline
         { "closed", null, 1_000, 100, 70, DeadlineVerdict.WaitForPurge, 71 },           // silent 59 s
         { "closed", null, 1_000, 100, 71, DeadlineVerdict.Purge, null },                // silent 60 s, committed past offset 6
         { "closed", null, 1_000, 6, 500, DeadlineVerdict.WaitForPurge, 71 },            // offset 6 not committed: replayable

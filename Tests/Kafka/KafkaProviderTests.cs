@@ -245,7 +245,7 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
         while (DateTime.UtcNow < deadline)
         {
             var progress = cluster.Silos.SelectMany(Progress).ToList();
-            if (progress.Count == partitions && progress.All(p => p.Lag == 0 && p.PendingEvents == 0))
+            if (progress.Count == partitions && progress.All(p => p.Unread == 0 && p.PendingEvents == 0 && p.DeliveredUpTo >= p.HighWatermark))
             {
                 settledSince = settledSince == DateTime.MaxValue ? DateTime.UtcNow : settledSince;
                 if (DateTime.UtcNow - settledSince > TimeSpan.FromMilliseconds(500))
