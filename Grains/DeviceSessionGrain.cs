@@ -74,6 +74,8 @@ public sealed partial class DeviceSessionGrain(
             LogRedeliveries(DeviceId, _output.RedeliveriesDropped);
         if (changed)
             await PublishAndPersistAsync(work);
+        else
+            _device.RedeliveriesDropped = work.RedeliveriesDropped; // counted; written with the next change
     }
 
     public Task OnErrorAsync(Exception ex)

@@ -27,6 +27,12 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     private readonly Action<SegmenterOptions>? _grain;
     private readonly ContractSerdes _serdes;
     private Action<Segmenter.Streaming.Kafka.KafkaStreamOptions>? _kafkaOptions;
+
+    /// <summary>
+    /// Silos whose offset commits go to a group nobody reads: killing one of them leaves everything it delivered
+    /// uncommitted, as a crash just before its next commit would, so the new owner reads all of it again.
+    /// </summary>
+    public ISet<string> SilosThatNeverCommit { get; } = new HashSet<string>(StringComparer.Ordinal);
     private readonly IProducer<byte[], byte[]> _producer;
     private OutputTopicsReader? _reader;
 
@@ -65,10 +71,13 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
 
     public static async Task<SegmenterTestPipeline> StartAsync(
         EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, int silos = 1, int partitions = 4,
-        Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? grain = null, Action<Segmenter.Streaming.Kafka.KafkaStreamOptions>? kafkaOptions = null)
+        Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? grain = null, Action<Segmenter.Streaming.Kafka.KafkaStreamOptions>? kafkaOptions = null,
+        string? neverCommit = null)
     {
         var run = $"p{Guid.NewGuid():N}"[..13];
         var pipeline = new SegmenterTestPipeline(kafka, registry, redis, run, partitions, rules, grain) { _kafkaOptions = kafkaOptions };
+        if (neverCommit is not null)
+            pipeline.SilosThatNeverCommit.Add(neverCommit);
         kafka.Cluster.CreateTopic(pipeline.EventsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.SessionEventsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.SessionsTopic, partitions);
@@ -93,7 +102,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
             }
         });
         builder.ConfigureClientHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((siloOptions, silo) =>
         {
             silo.AddSegmenter(
                 rules => _rules?.Invoke(rules),
@@ -112,6 +121,8 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
                 kafka.ConsumerGroupId = Run;
                 kafka.CommitInterval = TimeSpan.FromMilliseconds(200);
                 _kafkaOptions?.Invoke(kafka);
+                if (SilosThatNeverCommit.Contains(siloOptions.SiloName))
+                    kafka.ConsumerGroupId = $"{Run}-never-read";
             });
             silo.AddSegmenterRedis(_redis.ConnectionString);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
