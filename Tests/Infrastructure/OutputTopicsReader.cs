@@ -21,6 +21,12 @@ internal sealed class OutputTopicsReader : IAsyncDisposable
     public ConcurrentQueue<OutputEvent> Events { get; } = new();
     public ConcurrentQueue<SessionSummary> Summaries { get; } = new();
 
+    /// <summary>When each session's first summary was read (UTC).</summary>
+    public ConcurrentDictionary<SessionKey, DateTime> SummaryReadAt { get; } = new();
+
+    /// <summary>When the latest session event was read (UTC).</summary>
+    public DateTime LastEventReadAt { get; private set; }
+
     public static OutputTopicsReader Start(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, string sessionEventsTopic, string sessionsTopic, int partitions)
     {
         var reader = new OutputTopicsReader();
@@ -55,12 +61,14 @@ internal sealed class OutputTopicsReader : IAsyncDisposable
                 var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(record.Message.Value, false, valueContext);
                 var source = new SourcePosition((int)Header(record, SessionEventEncoder.SourcePartitionHeader), Header(record, SessionEventEncoder.SourceOffsetHeader));
                 Events.Enqueue(new OutputEvent(key, envelope, source, record.Partition.Value));
+                LastEventReadAt = DateTime.UtcNow;
             }
             else
             {
                 var summary = await serdes.SessionSummaryDeserializer.DeserializeAsync(record.Message.Value, false, valueContext);
                 Assert.Equal(summary.Key, key);
                 Summaries.Enqueue(summary);
+                SummaryReadAt.TryAdd(key, DateTime.UtcNow);
             }
         }
     }

@@ -67,6 +67,9 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     /// <summary>Decoded <c>sessions</c> records, in the order read.</summary>
     public ConcurrentQueue<SessionSummary> Summaries => _reader!.Summaries;
 
+    /// <summary>The reader of both output topics (with the times records were read).</summary>
+    public OutputTopicsReader Outputs => _reader!;
+
     public IDeviceSessionGrain Device(string deviceId) => Cluster.Client.GetGrain<IDeviceSessionGrain>(deviceId);
 
     public static async Task<SegmenterTestPipeline> StartAsync(
