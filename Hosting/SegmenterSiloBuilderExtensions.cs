@@ -11,6 +11,7 @@ using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;
 using Segmenter.Serialization.Kafka;
 using Segmenter.Streaming.Kafka;
+using Segmenter.Streaming.Kafka.Delivery;
 using Segmenter.Streaming.Kafka.Hosting;
 using Segmenter.Streaming.Kafka.Metrics;
 using Orleans.Serialization;
@@ -60,6 +61,9 @@ public static class SegmenterSiloBuilderExtensions
         silo.AddKafkaStreams(SegmenterOptions.StreamProvider, kafka => kafka.Configure<IOptions<SegmenterOptions>>((options, segmenter) =>
         {
             var topics = segmenter.Value;
+            // Redis unreachable or slow is an outage, not a bad record: such deliveries stall and resume, never dead-letter.
+            options.IsTransientDeliveryFailure = TransientDeliveryFailures.Including(
+                "StackExchange.Redis.RedisConnectionException", "StackExchange.Redis.RedisTimeoutException");
             configure(options);
             options.DeadLetterTopic = topics.DeadLetterTopic;
             var input = options.AddInputTopic(topics.EventsTopic, sp => new DeviceInputDecoder(sp.GetRequiredService<ContractSerdes>()), StreamNamespaces.Events);

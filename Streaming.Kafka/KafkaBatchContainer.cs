@@ -25,6 +25,15 @@ public sealed class KafkaBatchContainer : IBatchContainer
     [NonSerialized]
     private readonly long _readThrough;
 
+    [NonSerialized]
+    private IReadOnlyList<Confluent.Kafka.ConsumeResult<byte[], byte[]>>? _records;
+
+    [NonSerialized]
+    private Delivery.DeliveryFailurePolicy? _failurePolicy;
+
+    [NonSerialized]
+    private int _failedAttempts;
+
     [Id(0)]
     public StreamId StreamId { get; }
 
@@ -52,6 +61,25 @@ public sealed class KafkaBatchContainer : IBatchContainer
     /// serialized): it matters to the reading silo's cache, never to a consumer.
     /// </summary>
     public long ReadThrough => _readThrough;
+
+    /// <summary>The records the events were decoded from (local only): what goes to the dead-letter topic if delivery fails for good.</summary>
+    internal IReadOnlyList<Confluent.Kafka.ConsumeResult<byte[], byte[]>>? Records => _records;
+
+    /// <summary>What the reading silo does when delivering this container keeps failing (local only).</summary>
+    internal Delivery.DeliveryFailurePolicy? FailurePolicy => _failurePolicy;
+
+    /// <summary>Failed delivery attempts that count towards giving up (passing failures do not).</summary>
+    internal int FailedAttempts => Volatile.Read(ref _failedAttempts);
+
+    internal KafkaBatchContainer WithDelivery(IReadOnlyList<Confluent.Kafka.ConsumeResult<byte[], byte[]>> records, Delivery.DeliveryFailurePolicy policy)
+    {
+        _records = records;
+        _failurePolicy = policy;
+        return this;
+    }
+
+    /// <summary>Counts a failed attempt unless it was a passing failure; returns the count.</summary>
+    internal int DeliveryFailed(bool transient) => transient ? FailedAttempts : Interlocked.Increment(ref _failedAttempts);
 
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
     {

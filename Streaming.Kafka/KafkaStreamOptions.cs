@@ -66,6 +66,21 @@ public sealed class KafkaStreamOptions
     /// <summary>How long start-up waits for the broker when it discovers partition counts.</summary>
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How many times a delivery that fails for a reason other than a passing one (see
+    /// <see cref="IsTransientDeliveryFailure"/>) is attempted before its records go to the dead-letter topic (kind
+    /// <c>DeliveryFailed</c>) and the partition moves on. The pulling agent waits longer between attempts each time
+    /// (1, 2, 4, 8 s...). Passing failures are retried as long as the agent retries: an outage stalls, then resumes.
+    /// </summary>
+    public int DeliveryAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Whether a failed delivery may succeed if retried (an unreachable store, broker or silo): such failures never
+    /// dead-letter a record. The default, <see cref="Delivery.TransientDeliveryFailures.IsTransient"/>, knows timeouts,
+    /// connections, silos and Kafka's retriable errors; extend it with <see cref="Delivery.TransientDeliveryFailures.Including"/>.
+    /// </summary>
+    public Func<Exception, bool> IsTransientDeliveryFailure { get; set; } = Delivery.TransientDeliveryFailures.IsTransient;
+
     /// <summary>Further librdkafka consumer settings (e.g. security), applied last.</summary>
     public Dictionary<string, string> ConsumerSettings { get; } = new(StringComparer.Ordinal);
 

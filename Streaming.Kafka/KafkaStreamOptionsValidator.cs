@@ -47,6 +47,8 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             Problem(nameof(options.CommitInterval), $"must be positive (got {options.CommitInterval}).");
         if (options.ProgressInterval <= TimeSpan.Zero)
             Problem(nameof(options.ProgressInterval), $"must be positive (got {options.ProgressInterval}).");
+        if (options.DeliveryAttempts < 1)
+            Problem(nameof(options.DeliveryAttempts), $"must be at least 1 (got {options.DeliveryAttempts}).");
         if (options.MaxBatchSize < 1)
             Problem(nameof(options.MaxBatchSize), $"must be at least 1 (got {options.MaxBatchSize}).");
         if (options.CacheSize < options.MaxBatchSize)

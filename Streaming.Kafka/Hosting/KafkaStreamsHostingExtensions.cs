@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
+using Segmenter.Streaming.Kafka.Delivery;
 using Segmenter.Streaming.Kafka.Metrics;
 
 namespace Segmenter.Streaming.Kafka.Hosting;
@@ -17,6 +18,7 @@ public static class KafkaStreamsHostingExtensions
     /// <summary>
     /// How long the pulling agent keeps retrying one delivery before it gives up on it. Effectively forever: an event
     /// is never skipped because its consumer was down for a while (a Redis outage stalls the stream, then it resumes).
+    /// Failures that are not passing ones are bounded by <see cref="KafkaStreamOptions.DeliveryAttempts"/> instead.
     /// </summary>
     public static readonly TimeSpan DefaultMaxEventDeliveryTime = TimeSpan.FromDays(365);
 
@@ -48,6 +50,8 @@ public static class KafkaStreamsHostingExtensions
             configureStream?.Invoke(stream);
         });
         builder.Services.TryAddSingleton<KafkaStreamMetricsRegistry>();
+        // Bounded retries of deliveries that keep failing (see DeliveryFailurePolicy); once per silo, whatever the providers.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutgoingGrainCallFilter, KafkaDeliveryFailureFilter>());
         builder.Services.AddTransient<IConfigurationValidator>(services =>
             new KafkaStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
         return builder;

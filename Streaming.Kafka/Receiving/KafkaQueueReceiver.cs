@@ -41,6 +41,7 @@ internal sealed partial class KafkaQueueReceiver(
     private readonly List<ConsumeResult<byte[], byte[]>> _undecoded = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly DeliveryProgressTracker _progress = new();
+    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, metrics, logger);
     private Task<IConsumer<byte[], byte[]>>? _start;
     private OffsetCommitter? _committer;
     private long _position;
@@ -174,7 +175,7 @@ internal sealed partial class KafkaQueueReceiver(
 
     private async Task<IList<IBatchContainer>> DecodeAndPackAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
     {
-        var streams = new Dictionary<StreamId, (List<long> Offsets, List<object> Events)>();
+        var streams = new Dictionary<StreamId, (List<long> Offsets, List<object> Events, List<ConsumeResult<byte[], byte[]>> Records)>();
         var order = new List<StreamId>();
         long lastHandled = -1;
         for (var i = 0; i < records.Count; i++)
@@ -210,12 +211,13 @@ internal sealed partial class KafkaQueueReceiver(
 
             if (!streams.TryGetValue(decoded.StreamId, out var batch))
             {
-                streams[decoded.StreamId] = batch = ([], []);
+                streams[decoded.StreamId] = batch = ([], [], []);
                 order.Add(decoded.StreamId);
             }
 
             batch.Offsets.Add(record.Offset.Value);
             batch.Events.Add(decoded.Event!);
+            batch.Records.Add(record);
         }
 
         _progress.EndOfRead();
@@ -226,8 +228,9 @@ internal sealed partial class KafkaQueueReceiver(
         var containers = new List<IBatchContainer>(order.Count);
         for (var i = 0; i < order.Count; i++)
         {
-            var (offsets, events) = streams[order[i]];
-            containers.Add(new KafkaBatchContainer(order[i], partition, [.. offsets], [.. events], i == order.Count - 1 ? lastHandled : -1));
+            var (offsets, events, batchRecords) = streams[order[i]];
+            containers.Add(new KafkaBatchContainer(order[i], partition, [.. offsets], [.. events], i == order.Count - 1 ? lastHandled : -1)
+                .WithDelivery(batchRecords, _failures));
         }
 
         // Without a container nothing can be dropped by the agent: the dead letters are acknowledged, so they count now.

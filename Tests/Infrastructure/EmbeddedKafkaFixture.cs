@@ -58,6 +58,29 @@ public sealed class EmbeddedKafkaFixture : IAsyncLifetime
         return records;
     }
 
+    /// <summary>
+    /// Everything in a topic, read from the start until nothing new came for <paramref name="idle"/> (after at least one
+    /// record, or after <paramref name="timeout"/> when the topic stays empty): for checks that there is nothing else.
+    /// </summary>
+    public List<ConsumeResult<byte[], byte[]>> ReadUntilIdle(string topic, int partitions, TimeSpan idle, TimeSpan timeout)
+    {
+        using var consumer = NewConsumer($"reader-{Guid.NewGuid():N}");
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var records = new List<ConsumeResult<byte[], byte[]>>();
+        var deadline = DateTime.UtcNow + timeout;
+        var lastRecord = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline && (records.Count == 0 || DateTime.UtcNow - lastRecord < idle))
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } record)
+            {
+                records.Add(record);
+                lastRecord = DateTime.UtcNow;
+            }
+        }
+
+        return records;
+    }
+
     /// <summary>The offsets committed by <paramref name="groupId"/> on every partition (-1001 when none).</summary>
     public long[] Committed(string topic, int partitions, string groupId)
     {

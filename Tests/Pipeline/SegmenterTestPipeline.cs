@@ -27,6 +27,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     private readonly Action<SegmenterOptions>? _grain;
     private readonly ContractSerdes _serdes;
     private Action<Segmenter.Streaming.Kafka.KafkaStreamOptions>? _kafkaOptions;
+    private Action<ISiloBuilder>? _silo;
 
     /// <summary>
     /// Silos whose offset commits go to a group nobody reads: killing one of them leaves everything it delivered
@@ -75,12 +76,13 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     public static async Task<SegmenterTestPipeline> StartAsync(
         EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, int silos = 1, int partitions = 4,
         Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? grain = null, Action<Segmenter.Streaming.Kafka.KafkaStreamOptions>? kafkaOptions = null,
-        string? neverCommit = null)
+        string? neverCommit = null, Action<ISiloBuilder>? silo = null)
     {
         var run = $"p{Guid.NewGuid():N}"[..13];
         var pipeline = new SegmenterTestPipeline(kafka, registry, redis, run, partitions, rules, grain) { _kafkaOptions = kafkaOptions };
         if (neverCommit is not null)
             pipeline.SilosThatNeverCommit.Add(neverCommit);
+        pipeline._silo = silo;
         kafka.Cluster.CreateTopic(pipeline.EventsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.SessionEventsTopic, partitions);
         kafka.Cluster.CreateTopic(pipeline.SessionsTopic, partitions);
@@ -129,6 +131,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
             });
             silo.AddSegmenterRedis(_redis.ConnectionString);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            _silo?.Invoke(silo);
         });
 
         Cluster = builder.Build();
@@ -179,6 +182,20 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
                 Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>True once <paramref name="done"/> holds, false if it does not within <paramref name="timeout"/>.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline)
+                return false;
+            await Task.Delay(100);
+        }
+
+        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,37 @@
+using Confluent.Kafka;
+using Orleans.Runtime;
+using Segmenter.Streaming.Kafka.Delivery;
+using ErrorCode = Confluent.Kafka.ErrorCode;
+
+namespace Segmenter.Tests.Kafka;
+
+/// <summary>Which delivery failures are outages (retried as long as it takes) and which may dead-letter a record.</summary>
+public sealed class TransientDeliveryFailuresTests
+{
+    public static TheoryData<Exception, bool> Failures() => new()
+    {
+        { new TimeoutException("slow"), true },
+        { new SiloUnavailableException("gone"), true },
+        { new OrleansException("Error from storage provider", new TimeoutException("redis")), true }, // wrapped, as Orleans' storage bridge does
+        { new KafkaException(new Error(ErrorCode.Local_MsgTimedOut)), true },
+        { new KafkaException(new Error(ErrorCode.Local_AllBrokersDown)), true },
+        { new AggregateException(new InvalidOperationException("a"), new TimeoutException("b")), true },
+        { new KafkaException(new Error(ErrorCode.MsgSizeTooLarge)), false }, // the same record fails again
+        { new InvalidOperationException("a bug"), false },
+        { new OrleansException("Error from storage provider", new FormatException("cannot read the state")), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void The_default_knows_outages_anywhere_in_the_chain(Exception failure, bool transient) =>
+        Assert.Equal(transient, TransientDeliveryFailures.IsTransient(failure));
+
+    [Fact]
+    public void Applications_add_their_own_by_type_name()
+    {
+        var redisDown = TransientDeliveryFailures.Including(typeof(FormatException).FullName!);
+        Assert.True(redisDown(new OrleansException("storage", new FormatException("x"))));
+        Assert.True(redisDown(new TimeoutException()));
+        Assert.False(redisDown(new InvalidOperationException()));
+    }
+}
