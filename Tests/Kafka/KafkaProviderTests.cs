@@ -118,7 +118,7 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
     }
 
     [Fact]
-    public async Task A_poison_record_goes_to_the_dead_letter_topic_with_its_reason_and_the_partition_moves_on()
+    public async Task Poison_and_any_exception_but_the_deferred_one_go_to_the_dead_letter_topic_and_the_partition_moves_on()
     {
         var topic = kafka.NewTopic("poison", partitions: 1);
         var run = topic;
@@ -127,26 +127,35 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
             await producer.ProduceAsync(topic, Utf8("k", "before"));
             await producer.ProduceAsync(topic, Utf8("k", "poison-pill"));
             await producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = null!, Value = Encoding.UTF8.GetBytes("no key") });
+            await producer.ProduceAsync(topic, Utf8("k", "throw-1"));
+            await producer.ProduceAsync(topic, Utf8("k", "cancelled-1"));
+            await producer.ProduceAsync(topic, Utf8("k", "defer-2-late"));
             await producer.ProduceAsync(topic, Utf8("k", "after"));
         }
 
         kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
         await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
-        var received = await TestEventSink.WaitForAsync(run, 2, Patience);
-        var dead = kafka.ReadAll($"{topic}-dlq", 1, expected: 2, Patience);
+        var received = await TestEventSink.WaitForAsync(run, 3, Patience);
+        await WaitForCommitAsync(topic, run, 7);
+        var dead = kafka.ReadToEnd($"{topic}-dlq", 1, Patience);
 
-        Assert.Equal(["before", "after"], received.Select(e => e.Value));
-        Assert.Equal(2, dead.Count);
+        // The deferred record was kept and decoded again, in order, until its decoder could: never dead-lettered.
+        Assert.Equal(["before", "defer-2-late", "after"], received.Select(e => e.Value));
+        Assert.Equal(3, Utf8TestDecoder.AttemptsAt(run, 0, 5));
+        Assert.Equal(
+            [
+                ("1", "TestPoison", "'poison-pill' is not a test event."),
+                ("2", "Missing", "The record has no key."),
+                ("3", KafkaDecodeResult.DecoderFailedKind, "System.InvalidOperationException: The test decoder cannot read 'throw-1'."),
+                ("4", KafkaDecodeResult.DecoderFailedKind, "System.OperationCanceledException: The test decoder gave up on 'cancelled-1'."),
+            ],
+            dead.Select(d => (Header(d, DeadLetterPublisher.SourceOffsetHeader), Header(d, DeadLetterPublisher.KindHeader), Header(d, DeadLetterPublisher.ReasonHeader))));
+        Assert.All(dead, d => Assert.Equal((topic, "0"), (Header(d, DeadLetterPublisher.SourceTopicHeader), Header(d, DeadLetterPublisher.SourcePartitionHeader))));
         Assert.Equal("poison-pill", Encoding.UTF8.GetString(dead[0].Message.Value));
-        Assert.Equal("TestPoison", Header(dead[0], DeadLetterPublisher.KindHeader));
-        Assert.Contains("not a test event", Header(dead[0], DeadLetterPublisher.ReasonHeader), StringComparison.Ordinal);
-        Assert.Equal(topic, Header(dead[0], DeadLetterPublisher.SourceTopicHeader));
-        Assert.Equal("0", Header(dead[0], DeadLetterPublisher.SourcePartitionHeader));
-        Assert.Equal("1", Header(dead[0], DeadLetterPublisher.SourceOffsetHeader));
-        Assert.Equal("Missing", Header(dead[1], DeadLetterPublisher.KindHeader));
+        Assert.Equal("throw-1", Encoding.UTF8.GetString(dead[2].Message.Value));
+        Assert.All(dead, d => Assert.False(d.Message.Headers.TryGetLastBytes(DeadLetterPublisher.TruncatedHeader, out _)));
         var metrics = cluster.Silos[0].ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)!;
-        Assert.Equal(2, metrics.Snapshot().RecordsDeadLettered);
-        await WaitForCommitAsync(topic, run, 4);
+        Assert.Equal(4, metrics.Snapshot().RecordsDeadLettered);
     }
 
     [Fact]
