@@ -98,7 +98,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
             cache = new DeliveryTrackingCache(_options.CacheSize);
         var decoder = _decoders.GetOrAdd(topic.Name, _ => topic.Decoder!(_services));
         return new KafkaQueueReceiver(queueId, topic, partition, decoder, cache, _options, _name,
-            new DeadLetterPublisher(_producer.Value, _options.DeadLetterTopic), Metrics,
+            new DeadLetterPublisher(_producer.Value, _options.DeadLetterTopic, _loggerFactory.CreateLogger<DeadLetterPublisher>()), Metrics,
             _services.GetService<TimeProvider>() ?? TimeProvider.System,
             Handover(topic.Name, partition),
             _loggerFactory.CreateLogger<KafkaQueueReceiver>());
