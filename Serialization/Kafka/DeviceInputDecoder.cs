@@ -27,7 +27,7 @@ public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDeco
             var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(
                 message.Value, message.Value is null, new SerializationContext(MessageComponentType.Value, record.Topic, message.Headers));
 
-            var recordTime = RecordTime(message.Timestamp);
+            var recordTime = KafkaRecordTime.Of(message.Timestamp);
             var input = new DeviceInput(envelope, new SourcePosition(record.Partition.Value, record.Offset.Value), recordTime);
             var eventTime = envelope.Timestamp != DateTimeOffset.UnixEpoch ? envelope.Timestamp : recordTime;
             return KafkaDecodeResult.Decoded(StreamId.Create(StreamNamespaces.Events, device.Id), input, eventTime);
@@ -41,14 +41,4 @@ public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDeco
             throw new KafkaDecodeDeferredException($"The schema registry cannot be reached: {e.Message}", e);
         }
     }
-
-    /// <summary>
-    /// The Kafka timestamp, checked like the envelope's: it stands in for the event time when the envelope has none,
-    /// and a value outside <see cref="EventTimeRange"/> (a producer writing microseconds) would throw in
-    /// <see cref="Timestamp.UtcDateTime"/>.
-    /// </summary>
-    private static DateTimeOffset? RecordTime(Timestamp timestamp) =>
-        timestamp.Type == TimestampType.NotAvailable
-            ? null
-            : AvroTimestamps.FromMillis(timestamp.UnixTimestampMs, "The record's Kafka timestamp");
 }
