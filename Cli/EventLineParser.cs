@@ -137,18 +137,24 @@ public static class EventLineParser
         switch (element.ValueKind)
         {
             case JsonValueKind.Number when element.TryGetInt64(out var millis):
-                if (millis < 0 || millis > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+                // Beyond the event-time range the silo dead-letters the record: refusing the line says so before anything is sent.
+                if (millis < 0 || !EventTimeRange.TryFromUnixMilliseconds(millis, out timestamp))
                 {
-                    reason = $"\"timestamp\" {millis} is out of range for epoch milliseconds";
+                    reason = $"\"timestamp\" {millis} is out of range for epoch milliseconds (0 to {EventTimeRange.LatestUnixMilliseconds}, up to {EventTimeRange.Latest.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'})";
                     return false;
                 }
 
-                timestamp = DateTimeOffset.FromUnixTimeMilliseconds(millis);
                 reason = "";
                 return true;
 
             case JsonValueKind.String when DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed):
+                if (!EventTimeRange.Contains(parsed))
+                {
+                    reason = $"\"timestamp\" {element.GetString()} is outside the event times Segmenter represents ({EventTimeRange.Text})";
+                    return false;
+                }
+
                 // Avro carries timestamp-millis: finer digits would not survive the trip, and verify matches on them.
                 timestamp = DateTimeOffset.FromUnixTimeMilliseconds(parsed.ToUnixTimeMilliseconds());
                 reason = "";

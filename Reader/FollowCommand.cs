@@ -27,7 +27,8 @@ internal sealed class FollowCommand(ReaderCommonOptions common, CliConsole conso
         Description = "text: one readable line per record (time topic-partition@offset [device:session] event). jsonl: one JSON "
             + "object per record, camelCase, times in epoch ms: topic, partition, offset, device, sessionId, and for session-events "
             + "event, name, value, timestamp, seq, sourcePartition, sourceOffset; for sessions reason, eventCount, "
-            + "startedWithoutWakeUp, duplicatesDropped, outOfOrder, started, ended, metrics (name -> count, min, max, mean, last).",
+            + "startedWithoutWakeUp, duplicatesDropped, outOfOrder, started, ended, metrics (name -> count, min, max, mean, last). "
+            + "A record that cannot be decoded is printed with error (the kind the silo dead-letters it with) and message, and reading goes on.",
         HelpName = "text|jsonl",
         DefaultValueFactory = _ => OutputFormat.Text,
     };

@@ -15,8 +15,20 @@ public enum AvroDecodeError
     /// <summary>The writer schema is not the expected record (another record type, or a required field missing).</summary>
     SchemaMismatch,
 
-    /// <summary>The payload does not decode with its writer schema (truncated, bad union index, bad lengths).</summary>
+    /// <summary>The payload does not decode with its writer schema (truncated, a union index outside the union, bad lengths).</summary>
     Corrupt,
+
+    /// <summary>
+    /// A timestamp outside <see cref="Segmenter.Contracts.EventTimeRange"/> (e.g. microseconds or nanoseconds written
+    /// where timestamp-millis belongs): valid Avro, but no time Segmenter can represent.
+    /// </summary>
+    TimestampOutOfRange,
+
+    /// <summary>
+    /// Bytes left after the record's payload: the writer schema does not describe what was written (another
+    /// serializer's framing, two records in one, a wrong schema id), so nothing read from it can be trusted.
+    /// </summary>
+    TrailingBytes,
 
     /// <summary>The record has no key (or no value) where one is required.</summary>
     Missing,

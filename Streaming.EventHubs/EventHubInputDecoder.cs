@@ -8,8 +8,10 @@ namespace Segmenter.Streaming.EventHubs;
 /// <summary>
 /// Reads an input event as <see cref="EventDataLayout"/> describes it: the device id from the binary property
 /// <c>key</c> (Avro <c>events.Device</c>, the Kafka key bytes) or, without that property, from the partition key;
-/// the body as Avro <c>events.Envelope</c>. Every record that can never be read comes back undecodable with the
-/// decode error's kind; nothing here throws for bad input.
+/// the body as Avro <c>events.Envelope</c>. Every event that cannot be read comes back undecodable, with the kind the
+/// Kafka transport would dead-letter it with (<see cref="DecodeFailure"/>): the decode error's kind, or
+/// <c>DecoderFailed</c> for anything else that went wrong. Nothing here throws for an event, so no event can stop a
+/// partition; an unreachable registry is waited for in <see cref="RegistrySchemaCache"/>, not reported here.
 /// </summary>
 public sealed class EventHubInputDecoder(FramedAvroReader avro)
 {
@@ -23,16 +25,17 @@ public sealed class EventHubInputDecoder(FramedAvroReader avro)
             var deviceId = DeviceId(data);
             if (string.IsNullOrEmpty(deviceId))
             {
-                return EventHubDecodeResult.Undecodable(AvroDecodeError.Missing,
-                    $"The event names no device: it has neither the property '{EventDataLayout.KeyProperty}' (Avro events.Device) nor a partition key.");
+                return EventHubDecodeResult.Undecodable(new DecodeFailure(nameof(AvroDecodeError.Missing),
+                    $"The event names no device: it has neither the property '{EventDataLayout.KeyProperty}' (Avro events.Device) nor a partition key."));
             }
 
             var envelope = avro.Read(data.EventBody.ToMemory(), _envelope, "body");
             return EventHubDecodeResult.Decoded(deviceId, envelope);
         }
-        catch (AvroDecodeException e)
+        catch (Exception e)
         {
-            return EventHubDecodeResult.Undecodable(e.Error, e.Message);
+            // The same rule as on Kafka: whatever fails on these bytes fails again, so the event is not decoded.
+            return EventHubDecodeResult.Undecodable(DecodeFailure.Of(e));
         }
     }
 

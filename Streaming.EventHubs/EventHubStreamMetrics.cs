@@ -18,7 +18,7 @@ public sealed class EventHubStreamMetrics : IDisposable
     private readonly Counter<long> _read;
     private readonly Counter<long> _undecodable;
     private readonly Counter<long> _written;
-    private readonly ConcurrentDictionary<AvroDecodeError, long> _undecodableByKind = new();
+    private readonly ConcurrentDictionary<string, long> _undecodableByKind = new(StringComparer.Ordinal);
     private long _readTotal;
     private long _undecodableTotal;
     private long _writtenTotal;
@@ -35,8 +35,8 @@ public sealed class EventHubStreamMetrics : IDisposable
     public long EventsUndecodable => Interlocked.Read(ref _undecodableTotal);
     public long EventsWritten => Interlocked.Read(ref _writtenTotal);
 
-    /// <summary>Undecodable events so far, by the decode error's kind.</summary>
-    public IReadOnlyDictionary<AvroDecodeError, long> UndecodableByKind => new Dictionary<AvroDecodeError, long>(_undecodableByKind);
+    /// <summary>Undecodable events so far, by kind (an <see cref="AvroDecodeError"/> name, or <c>DecoderFailed</c>).</summary>
+    public IReadOnlyDictionary<string, long> UndecodableByKind => new Dictionary<string, long>(_undecodableByKind, StringComparer.Ordinal);
 
     public void Read(string partition)
     {
@@ -44,11 +44,11 @@ public sealed class EventHubStreamMetrics : IDisposable
         _read.Add(1, new KeyValuePair<string, object?>("partition", partition));
     }
 
-    public void Undecodable(string partition, AvroDecodeError kind)
+    public void Undecodable(string partition, string kind)
     {
         Interlocked.Increment(ref _undecodableTotal);
         _undecodableByKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        _undecodable.Add(1, new("partition", partition), new("kind", kind.ToString()));
+        _undecodable.Add(1, new("partition", partition), new("kind", kind));
     }
 
     public void Written(string hub, int count)

@@ -140,9 +140,9 @@ public sealed partial class SegmenterEventHubDataAdapter(
             return new Ingested(StreamId.Create(StreamNamespaces.Events, device), serializer.SerializeToArray(input));
         }
 
-        var error = result.Error ?? AvroDecodeError.Corrupt;
-        metrics.Undecodable(partition, error);
-        LogUndecodable(partition, data.SequenceNumber, data.OffsetString, error, result.Reason ?? "");
+        var kind = result.Kind ?? nameof(AvroDecodeError.Corrupt);
+        metrics.Undecodable(partition, kind);
+        LogUndecodable(partition, data.SequenceNumber, data.OffsetString, kind, result.Reason ?? "");
         return new Ingested(StreamId.Create(EventDataLayout.UndecodableNamespace, partition), []);
     }
 
@@ -156,7 +156,7 @@ public sealed partial class SegmenterEventHubDataAdapter(
             : (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(partition)) & int.MaxValue);
 
     [LoggerMessage(LogLevel.Warning, "Skipped an undecodable event in partition {Partition} at sequence number {SequenceNumber} (offset {Offset}): {Kind}: {Reason}. Event Hubs has no dead-letter hub here; the event stays only in the hub's retention.")]
-    private partial void LogUndecodable(string partition, long sequenceNumber, string? offset, AvroDecodeError kind, string reason);
+    private partial void LogUndecodable(string partition, long sequenceNumber, string? offset, string kind, string reason);
 
     /// <summary>Where an event goes and what it carries: the serialized <see cref="DeviceInput"/>, empty when undecodable.</summary>
     private sealed record Ingested(StreamId StreamId, byte[] Input);

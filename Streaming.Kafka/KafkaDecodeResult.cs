@@ -5,6 +5,12 @@ namespace Segmenter.Streaming.Kafka;
 /// <summary>What became of one record: an event for a stream, or poison with the reason.</summary>
 public readonly record struct KafkaDecodeResult
 {
+    /// <summary>
+    /// The poison kind of a record whose decoder threw anything but <see cref="KafkaDecodeDeferredException"/>; the
+    /// reason is the exception's type and message.
+    /// </summary>
+    public const string DecoderFailedKind = "DecoderFailed";
+
     private KafkaDecodeResult(StreamId streamId, object? @event, DateTimeOffset? eventTime, string? poisonKind, string? poisonReason)
     {
         StreamId = streamId;

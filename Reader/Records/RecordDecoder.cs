@@ -9,7 +9,10 @@ namespace Segmenter.Reader.Records;
 
 /// <summary>
 /// Decodes the records of Segmenter's topics through the schema registry. A record that cannot be read becomes an
-/// <see cref="UndecodableRecord"/> naming the problem; an unreachable registry is not such a record and propagates.
+/// <see cref="UndecodableRecord"/> naming the problem, whatever went wrong (the rule the silo follows: only an
+/// unreachable registry is not the record's fault), so the reader prints it and goes on; an unreachable registry
+/// propagates and ends the command with exit code 3. Input records are read as the silo reads them, Kafka timestamp
+/// included, so the ones the silo dead-letters are the ones shown as undecodable.
 /// </summary>
 internal sealed class RecordDecoder(ContractSerdes serdes)
 {
@@ -26,6 +29,7 @@ internal sealed class RecordDecoder(ContractSerdes serdes)
                 case TopicKind.Events:
                     var device = await serdes.DeviceDeserializer.DeserializeAsync(message.Key, message.Key is null, keyContext);
                     var input = await serdes.EnvelopeDeserializer.DeserializeAsync(message.Value, message.Value is null, valueContext);
+                    _ = KafkaRecordTime.Of(message.Timestamp); // refused here as the silo refuses it
                     return new InputEventRecord(topic, partition, offset, device.Id, input);
 
                 case TopicKind.SessionEvents:
@@ -39,9 +43,10 @@ internal sealed class RecordDecoder(ContractSerdes serdes)
                     return new SessionSummaryRecord(topic, partition, offset, summaryKey, summary);
             }
         }
-        catch (AvroDecodeException e)
+        catch (Exception e) when (!SchemaRegistryOutage.Is(e))
         {
-            return new UndecodableRecord(topic, partition, offset, e.Error.ToString(), e.Message);
+            var failure = DecodeFailure.Of(e);
+            return new UndecodableRecord(topic, partition, offset, failure.Kind, failure.Reason);
         }
     }
 

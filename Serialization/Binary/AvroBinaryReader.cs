@@ -3,13 +3,29 @@ using System.Text;
 
 namespace Segmenter.Serialization.Binary;
 
-/// <summary>Reads Avro's binary encoding from a span; any malformed input is a <see cref="AvroDecodeException"/> (Corrupt).</summary>
+/// <summary>
+/// Reads Avro's binary encoding from a span; any malformed input is a <see cref="AvroDecodeException"/> (Corrupt), and
+/// bytes after the record are one too (TrailingBytes, see <see cref="ExpectEnd"/>).
+/// </summary>
 internal ref struct AvroBinaryReader(ReadOnlySpan<byte> data, string what)
 {
     private readonly ReadOnlySpan<byte> _data = data;
     private int _position;
 
     public readonly bool AtEnd => _position >= _data.Length;
+
+    /// <summary>
+    /// The payload must end where the record ends: left-over bytes mean the writer schema does not describe what was
+    /// written, so even the fields that did decode cannot be trusted.
+    /// </summary>
+    public readonly void ExpectEnd(string record)
+    {
+        if (!AtEnd)
+        {
+            throw new AvroDecodeException(AvroDecodeError.TrailingBytes,
+                $"The {what} has {_data.Length - _position} bytes after the end of its {record} (the record ends at byte {_position} of a {_data.Length}-byte payload).");
+        }
+    }
 
     public long ReadLong()
     {

@@ -21,7 +21,14 @@ internal sealed class DeviceCodec(RegistrySchemas schemas, IAsyncDeserializer<De
     {
         var id = ConfluentFraming.SchemaId(data.Span, isNull, context, "events.Device");
         if (await schemas.WriterAsync(id) is { } writer && WriterLayouts.IsDevice(writer))
-            return new Device(new AvroBinaryReader(data.Span[ConfluentFraming.Length..], ConfluentFraming.What(context)).ReadString());
+            return Read(new AvroBinaryReader(data.Span[ConfluentFraming.Length..], ConfluentFraming.What(context)));
         return await general.DeserializeAsync(data, isNull, context);
+    }
+
+    private static Device Read(AvroBinaryReader reader)
+    {
+        var device = new Device(reader.ReadString());
+        reader.ExpectEnd("events.Device");
+        return device;
     }
 }

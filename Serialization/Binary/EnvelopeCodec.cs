@@ -69,9 +69,9 @@ internal sealed class EnvelopeCodec(RegistrySchemas schemas, IAsyncDeserializer<
             0 => DeviceWokeUp.Instance,
             1 => new DataReceived(reader.ReadString(), reader.ReadDouble()),
             2 => AllDataReceived.Instance,
-            var branch => throw reader.Corrupt($"has event union index {branch}, outside the writer's 3 branches"),
+            var branch => throw reader.Corrupt($"has union index {branch} for the field 'event', outside the writer's 3 branches"),
         };
-        var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadLong());
+        var timestamp = AvroTimestamps.FromMillis(reader.ReadLong(), $"Field {FullName}.timestamp");
         long? seq = null;
         if (hasSeq)
         {
@@ -79,10 +79,11 @@ internal sealed class EnvelopeCodec(RegistrySchemas schemas, IAsyncDeserializer<
             {
                 0 => null,
                 1 => reader.ReadLong(),
-                var branch => throw reader.Corrupt($"has seq union index {branch}"),
+                var branch => throw reader.Corrupt($"has union index {branch} for the field 'seq', outside the writer's 2 branches"),
             };
         }
 
+        reader.ExpectEnd(FullName);
         return new Envelope(evt, timestamp, seq);
     }
 }

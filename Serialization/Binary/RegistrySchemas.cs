@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Avro;
 using Confluent.SchemaRegistry;
+using Segmenter.Serialization.Generic;
 
 namespace Segmenter.Serialization.Binary;
 
@@ -26,7 +26,7 @@ internal sealed class RegistrySchemas(ISchemaRegistryClient registry, bool autoR
         return new ValueTask<int>(Await(key, task, _ids));
     }
 
-    /// <summary>The writer schema of <paramref name="id"/>: null when it is not a record; throws UnknownSchemaId on 404.</summary>
+    /// <summary>The writer schema of <paramref name="id"/>: null when it is not a record; UnknownSchemaId on 404 (see <see cref="WriterSchemas"/>).</summary>
     public ValueTask<RecordSchema?> WriterAsync(int id)
     {
         var task = _writers.GetOrAdd(id, LookUpWriterAsync);
@@ -41,18 +41,7 @@ internal sealed class RegistrySchemas(ISchemaRegistryClient registry, bool autoR
         return autoRegister ? await registry.RegisterSchemaAsync(subject, text) : await registry.GetSchemaIdAsync(subject, text);
     }
 
-    private async Task<RecordSchema?> LookUpWriterAsync(int id)
-    {
-        try
-        {
-            var registered = await registry.GetSchemaAsync(id);
-            return Avro.Schema.Parse(registered.SchemaString) as RecordSchema;
-        }
-        catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound)
-        {
-            throw new AvroDecodeException(AvroDecodeError.UnknownSchemaId, $"The record names schema id {id}, which the schema registry does not know: {e.Message}", e);
-        }
-    }
+    private async Task<RecordSchema?> LookUpWriterAsync(int id) => await WriterSchemas.FetchAsync(registry, id) as RecordSchema;
 
     private static async Task<T> Await<TKey, T>(TKey key, Task<T> task, ConcurrentDictionary<TKey, Task<T>> cache)
         where TKey : notnull

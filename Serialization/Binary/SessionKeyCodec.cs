@@ -26,5 +26,10 @@ internal sealed class SessionKeyCodec(RegistrySchemas schemas, IAsyncDeserialize
         return await general.DeserializeAsync(data, isNull, context);
     }
 
-    private static SessionKey Read(AvroBinaryReader reader) => new(new Device(reader.ReadString()), reader.ReadString());
+    private static SessionKey Read(AvroBinaryReader reader)
+    {
+        var key = new SessionKey(new Device(reader.ReadString()), reader.ReadString());
+        reader.ExpectEnd("sessions.SessionKey");
+        return key;
+    }
 }

@@ -7,8 +7,10 @@ namespace Segmenter.Serialization.Kafka;
 
 /// <summary>
 /// Decodes an <c>events</c> record (key Avro <c>events.Device</c>, value Avro <c>events.Envelope</c>) into a
-/// <see cref="DeviceInput"/> on the stream (<c>events</c>, device id). Records that can never be read are poison
-/// (dead-lettered with the decode error's kind); registry outages propagate and are retried.
+/// <see cref="DeviceInput"/> on the stream (<c>events</c>, device id), following <see cref="IKafkaRecordDecoder"/>'s
+/// contract: a record the codecs refuse is poison with the decode error's kind; an unreachable schema registry throws
+/// <see cref="KafkaDecodeDeferredException"/> and the record is retried; anything else that goes wrong propagates, and
+/// the receiver dead-letters the record as <see cref="KafkaDecodeResult.DecoderFailedKind"/>.
 /// </summary>
 public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDecoder
 {
@@ -25,9 +27,7 @@ public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDeco
             var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(
                 message.Value, message.Value is null, new SerializationContext(MessageComponentType.Value, record.Topic, message.Headers));
 
-            DateTimeOffset? recordTime = message.Timestamp.Type == TimestampType.NotAvailable
-                ? null
-                : new DateTimeOffset(message.Timestamp.UtcDateTime, TimeSpan.Zero);
+            var recordTime = KafkaRecordTime.Of(message.Timestamp);
             var input = new DeviceInput(envelope, new SourcePosition(record.Partition.Value, record.Offset.Value), recordTime);
             var eventTime = envelope.Timestamp != DateTimeOffset.UnixEpoch ? envelope.Timestamp : recordTime;
             return KafkaDecodeResult.Decoded(StreamId.Create(StreamNamespaces.Events, device.Id), input, eventTime);
@@ -35,6 +35,10 @@ public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDeco
         catch (AvroDecodeException e)
         {
             return KafkaDecodeResult.Poison(e.Error.ToString(), e.Message);
+        }
+        catch (Exception e) when (SchemaRegistryOutage.Is(e, cancellationToken))
+        {
+            throw new KafkaDecodeDeferredException($"The schema registry cannot be reached: {e.Message}", e);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 using Segmenter.Serialization;
+using Segmenter.Serialization.Generic;
 
 namespace Segmenter.Streaming.EventHubs.Codec;
 
@@ -37,19 +38,8 @@ public sealed partial class RegistrySchemaCache(ISchemaRegistryClient registry, 
     {
         if (_writers.TryGetValue(id, out var known))
             return known;
-        var text = FetchWithRetry(id);
-        global::Avro.Schema schema;
-        try
-        {
-            // Segmenter's schemas are self-contained; a schema with references to other subjects would not parse here.
-            schema = global::Avro.Schema.Parse(text);
-        }
-        catch (global::Avro.SchemaParseException e)
-        {
-            throw new AvroDecodeException(AvroDecodeError.SchemaMismatch, $"Schema id {id} is not a self-contained Avro schema: {e.Message}", e);
-        }
-
-        return _writers.GetOrAdd(id, schema);
+        // Parsed as on the Kafka path: an id that names no readable Avro schema is the record's problem (SchemaMismatch).
+        return _writers.GetOrAdd(id, WriterSchemas.Parse(id, FetchWithRetry(id)));
     }
 
     /// <summary>The id of <paramref name="schema"/> under <paramref name="subject"/>, registering it the first time (as the Kafka serializers do).</summary>
@@ -62,17 +52,14 @@ public sealed partial class RegistrySchemaCache(ISchemaRegistryClient registry, 
         return _ids.GetOrAdd(key, id);
     }
 
-    private string FetchWithRetry(int id)
+    private Schema FetchWithRetry(int id)
     {
         var backoff = FirstBackoff;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var schema = Task.Run(() => registry.GetSchemaAsync(id)).GetAwaiter().GetResult();
-                if (schema.SchemaType != SchemaType.Avro)
-                    throw new AvroDecodeException(AvroDecodeError.SchemaMismatch, $"Schema id {id} is a {schema.SchemaType} schema, not Avro.");
-                return schema.SchemaString;
+                return Task.Run(() => registry.GetSchemaAsync(id)).GetAwaiter().GetResult();
             }
             catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound)
             {

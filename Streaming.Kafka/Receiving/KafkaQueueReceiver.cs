@@ -184,7 +184,17 @@ internal sealed partial class KafkaQueueReceiver(
             KafkaDecodeResult decoded;
             try
             {
-                decoded = await decoder.DecodeAsync(record, cancellationToken);
+                try
+                {
+                    decoded = await decoder.DecodeAsync(record, cancellationToken);
+                }
+                catch (Exception e) when (e is not KafkaDecodeDeferredException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    // Only the deferred exception means "retry later" (IKafkaRecordDecoder): anything else would fail the
+                    // same way on the same bytes forever, so the record is dead-lettered and the partition goes on.
+                    decoded = KafkaDecodeResult.Poison(KafkaDecodeResult.DecoderFailedKind, $"{e.GetType().FullName}: {e.Message}");
+                }
+
                 if (decoded.IsPoison)
                 {
                     await deadLetters.PublishAsync(record, decoded.PoisonKind!, decoded.PoisonReason!);
@@ -192,9 +202,10 @@ internal sealed partial class KafkaQueueReceiver(
                     LogDeadLettered(topic.Name, partition, record.Offset.Value, decoded.PoisonKind!, decoded.PoisonReason!, deadLetters.Topic);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // A passing failure (registry or broker unreachable): keep this record and the rest, in order, for the next read.
+                // A passing failure: the decoder deferred the record (registry unreachable), or the dead-letter write failed
+                // for a reason other than size (broker unreachable). Keep this record and the rest, in order, for the next read.
                 LogDecodeDeferred(e, topic.Name, partition, record.Offset.Value, records.Count - i);
                 _undecoded.AddRange(records.Skip(i));
                 break;
@@ -328,8 +339,18 @@ internal sealed partial class KafkaQueueReceiver(
         _position = watermarks.Low.Value;
     }
 
-    private static DateTimeOffset? RecordTime(ConsumeResult<byte[], byte[]> record) =>
-        record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(record.Message.Timestamp.UtcDateTime, TimeSpan.Zero);
+    /// <summary>The record's Kafka timestamp, or null when it has none or one no date can hold (a careless producer's).</summary>
+    private static DateTimeOffset? RecordTime(ConsumeResult<byte[], byte[]> record)
+    {
+        var timestamp = record.Message.Timestamp;
+        if (timestamp.Type == TimestampType.NotAvailable)
+            return null;
+        var ms = timestamp.UnixTimestampMs;
+        return ms >= MinUnixMs && ms <= MaxUnixMs ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private IConsumer<byte[], byte[]> BuildConsumer()
     {

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Confluent.Kafka;
 using Segmenter.Cli;
 using Segmenter.Contracts;
+using Segmenter.Serialization;
 using Segmenter.Tests.Infrastructure;
 using Segmenter.Tests.Pipeline;
 
@@ -82,7 +84,7 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
         var rules = await VerifyAsync(run, run.RulesFile, run.SessionEvents, run.Sessions);
         Assert.True(rules.ExitCode == ExitCodes.Success, rules.ToString());
         Assert.Contains($"  input           {RuleReplayFile.Lines.Count()} lines, {RuleReplayFile.Cases.Length} devices", rules.Out, StringComparison.Ordinal);
-        Assert.Contains("1 undecodable (dead-lettered by the silo)", rules.Out, StringComparison.Ordinal);
+        Assert.Contains($"{run.Hostile.Count + 1} undecodable (dead-lettered by the silo)", rules.Out, StringComparison.Ordinal);
         Assert.Contains("1 retries to drop (rule 6)", rules.Out, StringComparison.Ordinal);
         Assert.Contains("Completed 6, TimedOut 9, Superseded 1, MaxDuration 1", rules.Out, StringComparison.Ordinal);
         Assert.Contains("PASSED", rules.Out, StringComparison.Ordinal);
@@ -143,6 +145,64 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
     }
 
     [Fact]
+    public async Task The_reader_prints_every_undecodable_input_record_with_its_kind_and_goes_on()
+    {
+        var run = await RunOnceAsync();
+
+        var jsonl = await CliRunner.ReaderAsync([.. Connection(), "--topic", run.Events, "--from-beginning", "--exit-when-idle", "2s", "--format", "jsonl"]);
+
+        Assert.True(jsonl.ExitCode == ExitCodes.Success, jsonl.ToString());
+        var lines = jsonl.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+        var undecodable = lines.Where(l => l.ContainsKey("error")).Select(l => ((string)l["error"]!, (string)l["message"]!)).ToList();
+        Assert.Equal(RuleReplayFile.Lines.Count() + 300, lines.Count - undecodable.Count);
+        Assert.Equal(run.Hostile.Count + 1, undecodable.Count); // and the replay's raw bytes
+        Assert.Contains(undecodable, u => u.Item1 == nameof(AvroDecodeError.NotAvro) && u.Item2.Contains("7 bytes", StringComparison.Ordinal));
+        foreach (var hostile in run.Hostile)
+        {
+            Assert.True(undecodable.Any(u => u.Item1 == hostile.Kind && hostile.Reason.All(words => u.Item2.Contains(words, StringComparison.Ordinal))),
+                $"{hostile.Name}: no {hostile.Kind} line naming {string.Join(", ", hostile.Reason)} in\n{string.Join('\n', undecodable)}");
+        }
+
+        // As a user runs it, in text: one line per record, the bad ones said to be undecodable.
+        var text = await CliRunner.ProcessAsync("Reader", [.. Connection(), "--topic", run.Events, "--from-beginning", "--exit-when-idle", "2s"]);
+        Assert.True(text.ExitCode == ExitCodes.Success, text.ToString());
+        Assert.Matches(@"(?m)^" + run.Events + @"-\d@\d+ undecodable \(TimestampOutOfRange\): Field events\.Envelope\.timestamp is 1790000000000000 ms since 1970", text.Out);
+        Assert.Matches(@"(?m)^" + run.Events + @"-\d@\d+ undecodable \(TrailingBytes\): The value has 3 bytes after the end of its events\.Envelope", text.Out);
+        Assert.Equal(lines.Count, text.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Verify_and_stats_go_on_over_undecodable_output_records()
+    {
+        var run = await RunOnceAsync();
+        var doctored = await new OutputDoctor(kafka, registry, run.SessionEvents, run.Sessions, Partitions).CopyAsync("hostile");
+        var serdes = new ContractSerdes(registry.NewClient());
+        var sessionKey = await serdes.SessionKeySerializer.SerializeAsync(new SessionKey(new Device("completed"), "hostile00000"),
+            new SerializationContext(MessageComponentType.Key, doctored.SessionEvents));
+        var envelopeId = RawAvro.SchemaId(await serdes.EnvelopeSerializer.SerializeAsync(new Envelope(DeviceWokeUp.Instance, DateTimeOffset.UnixEpoch.AddDays(1)),
+            new SerializationContext(MessageComponentType.Value, doctored.SessionEvents)));
+        using (var producer = kafka.NewProducer())
+        {
+            await producer.ProduceAsync(doctored.SessionEvents, new Message<byte[], byte[]> { Key = sessionKey, Value = RawAvro.Envelope(envelopeId, HostileRecords.Microseconds) });
+            await producer.ProduceAsync(doctored.SessionEvents, new Message<byte[], byte[]> { Key = sessionKey, Value = RawAvro.Envelope(envelopeId, 0, unionIndex: 7) });
+            await producer.ProduceAsync(doctored.Sessions, new Message<byte[], byte[]> { Key = sessionKey, Value = "not a summary"u8.ToArray() });
+        }
+
+        var stats = await CliRunner.ReaderAsync([.. Connection(), "stats", "--events-topic", run.Events, "--session-events-topic", doctored.SessionEvents,
+            "--sessions-topic", doctored.Sessions, "--group", run.Group, "--from-beginning", "--interval", "300ms", "--exit-when-idle", "2s"]);
+        Assert.True(stats.ExitCode == ExitCodes.Success, stats.ToString());
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(stats.Out, @"undecodable (\d+)").Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
+
+        // An undecodable output record is the silo's fault: a violation, reported with the others, not a crash.
+        var verify = await VerifyAsync(run, run.RulesFile, doctored.SessionEvents, doctored.Sessions);
+        Assert.True(verify.ExitCode == ExitCodes.Failure, verify.ToString());
+        Assert.Matches(@"VIOLATION \[undecodable-output\] .*-session-events-\d@\d+ cannot be read \(TimestampOutOfRange\): Field events\.Envelope\.timestamp is 1790000000000000", verify.Out);
+        Assert.Matches(@"VIOLATION \[undecodable-output\] .*-session-events-\d@\d+ cannot be read \(Corrupt\): .*union index 7", verify.Out);
+        Assert.Matches(@"VIOLATION \[undecodable-output\] .*-sessions-\d@\d+ cannot be read \(NotAvro\)", verify.Out);
+        Assert.Contains("FAILED: 3 violations: undecodable-output (3).", verify.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stats_prints_live_figures()
     {
         var run = await RunOnceAsync();
@@ -154,7 +214,7 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
     }
 
     private sealed record PipelineRun(string Events, string SessionEvents, string Sessions, string Group, string Folder,
-        string RulesFile, string PoisonFile, string LoadFile, CliResult Replay, CliResult Load);
+        string RulesFile, string PoisonFile, string LoadFile, CliResult Replay, CliResult Load, IReadOnlyList<HostileRecord> Hostile);
 
     private string[] Connection() => ["--bootstrap", kafka.BootstrapServers, "--schema-registry", registry.Url];
 
@@ -236,6 +296,14 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
         var load = await CliRunner.DriverAsync([.. driver, "load", "--rate", "max", "--events", "300", "--devices", "6", "--device-prefix", "load-",
             "--loss", "0.1", "--duplicates", "0.1", "--late", "0.1", "--late-by", "1s", "--seed", "7", "--record", loadFile]);
 
+        // What a producer that is not ours may write: the silo dead-letters these, the reader shows them as undecodable.
+        var hostile = await HostileRecords.ForAsync(new ContractSerdes(registry.NewClient()), pipeline.EventsTopic, "hostile-");
+        using (var producer = kafka.NewProducer())
+        {
+            foreach (var record in hostile)
+                await producer.ProduceAsync(pipeline.EventsTopic, record.Message());
+        }
+
         // Done when every session seen has its summary and nothing has come for a while (the last ones time out after 2 s).
         var accepted = RuleReplayFile.Cases.Sum(c => c.Sessions.Count(s => s != 'x'));
         var (events, summaries, quietSince) = (0, 0, DateTime.UtcNow);
@@ -248,6 +316,6 @@ public sealed class CliPipelineTests(EmbeddedKafkaFixture kafka, SchemaRegistryF
         }, TimeSpan.FromSeconds(60), "every session closed and summarised");
 
         return new PipelineRun(pipeline.EventsTopic, pipeline.SessionEventsTopic, pipeline.SessionsTopic, pipeline.Run, folder,
-            rulesFile, poisonFile, loadFile, replay, load);
+            rulesFile, poisonFile, loadFile, replay, load, hostile);
     }
 }

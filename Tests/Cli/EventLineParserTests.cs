@@ -46,6 +46,9 @@ public sealed class EventLineParserTests
     [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": "yesterday"}""", "\"timestamp\" must be ISO-8601 text")]
     [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": 1.5}""", "\"timestamp\" must be ISO-8601 text")]
     [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": -1}""", "out of range")]
+    [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": 1790000000000000}""", "\"timestamp\" 1790000000000000 is out of range for epoch milliseconds (0 to 253370764799999, up to 9998-12-31T23:59:59.999Z)")]
+    [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": "9999-06-01T00:00:00Z"}""", "\"timestamp\" 9999-06-01T00:00:00Z is outside the event times Segmenter represents (0002-01-01T00:00:00.000Z to 9998-12-31T23:59:59.999Z)")]
+    [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": "0001-06-01T00:00:00Z"}""", "is outside the event times Segmenter represents")]
     [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": 0, "seq": 1.5}""", "\"seq\" must be a whole number or null, found 1.5")]
     [InlineData("""{"device": "d1", "event": "DeviceWokeUp", "timestamp": 0, "sequence": 1}""", "unknown property \"sequence\"")]
     public void Refuses_a_bad_line_with_the_reason(string text, string reason)

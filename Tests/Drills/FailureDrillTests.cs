@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Segmenter.Contracts;
 using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Serialization;
+using Segmenter.Streaming.Kafka.Producing;
 using Segmenter.Streaming.Kafka.Metrics;
 using Segmenter.Tests.Infrastructure;
 using Segmenter.Tests.Pipeline;
@@ -37,9 +39,19 @@ public sealed class FailureDrillTests(EmbeddedKafkaFixture kafka, SchemaRegistry
         var poisoned = await drill.ProduceAsync(devices: 50, events: 5_000, perSecond: 0, poisonEvery: 100);
 
         await drill.AssertNothingLostAsync(TimeSpan.Zero);
-        var dead = kafka.ReadAll(pipeline.DeadLetterTopic, 1, poisoned, Patience);
-        Assert.Equal(poisoned, dead.Count);
+        await pipeline.WaitUntilInputCommittedAsync(Patience);
+        var dead = pipeline.DeadLetters(Patience);
         output.WriteLine($"1% poison: {poisoned} poison records, {dead.Count} in {pipeline.DeadLetterTopic}");
+
+        // The whole topic: each poison record once (key "poison" is not Avro), and nothing else.
+        Assert.Equal(poisoned, dead.Count);
+        Assert.Equal(poisoned, dead.Select(d => (Header(d, DeadLetterPublisher.SourcePartitionHeader), Header(d, DeadLetterPublisher.SourceOffsetHeader))).Distinct().Count());
+        Assert.All(dead, d =>
+        {
+            Assert.Equal(nameof(AvroDecodeError.NotAvro), Header(d, DeadLetterPublisher.KindHeader));
+            Assert.StartsWith("The key is not Avro with schema-registry framing (6 bytes, first byte 0x70", Header(d, DeadLetterPublisher.ReasonHeader), StringComparison.Ordinal);
+            Assert.Equal([0xde, 0xad, 0xbe, 0xef], d.Message.Value);
+        });
     }
 
     [Fact]
@@ -67,6 +79,9 @@ public sealed class FailureDrillTests(EmbeddedKafkaFixture kafka, SchemaRegistry
         Assert.InRange(maxPending, 0, cacheSize + 2_000);
         Assert.All(metrics.Partitions, p => Assert.Equal(0, p.Lag));
     }
+
+    private static string Header(Confluent.Kafka.ConsumeResult<byte[], byte[]> record, string name) =>
+        System.Text.Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));
 
     /// <summary>400 events/s for 10 s; after 3 s, <paramref name="stop"/> for <see cref="Outage"/>, then <paramref name="resume"/>.</summary>
     private async Task OutageUnderLoadAsync(string name, Action stop, Action resume)

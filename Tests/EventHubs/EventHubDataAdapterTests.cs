@@ -77,6 +77,12 @@ public sealed class EventHubDataAdapterTests(SchemaRegistryFixture registry) : I
         { "key-not-avro", AvroDecodeError.NotAvro },
         { "key-text", AvroDecodeError.NotAvro },
         { "no-device", AvroDecodeError.Missing },
+        { "key-not-a-device", AvroDecodeError.SchemaMismatch },
+        { "body-timestamp-microseconds", AvroDecodeError.TimestampOutOfRange },
+        { "body-timestamp-nanoseconds", AvroDecodeError.TimestampOutOfRange },
+        { "body-timestamp-before-year-1", AvroDecodeError.TimestampOutOfRange },
+        { "body-trailing-bytes", AvroDecodeError.TrailingBytes },
+        { "body-union-index-out-of-range", AvroDecodeError.Corrupt },
     };
 
     [Theory]
@@ -102,6 +108,12 @@ public sealed class EventHubDataAdapterTests(SchemaRegistryFixture registry) : I
             "key-not-avro" => EventHubEvents.Received(body, Keyed(new byte[] { 1, 2, 3 }), "device-x", 11),
             "key-text" => EventHubEvents.Received(body, Keyed("device-x"), "device-x", 11),
             "no-device" => EventHubEvents.Received(body, new Dictionary<string, object>(), null, 11),
+            "key-not-a-device" => EventHubEvents.Received(body, Keyed(body), "device-x", 11),
+            "body-timestamp-microseconds" => EventHubEvents.Received(RawAvro.Envelope(RawAvro.SchemaId(body), HostileRecords.Microseconds), Keyed(key), "device-x", 11),
+            "body-timestamp-nanoseconds" => EventHubEvents.Received(RawAvro.Envelope(RawAvro.SchemaId(body), HostileRecords.Nanoseconds), Keyed(key), "device-x", 11),
+            "body-timestamp-before-year-1" => EventHubEvents.Received(RawAvro.Envelope(RawAvro.SchemaId(body), HostileRecords.FarBeforeYearOne), Keyed(key), "device-x", 11),
+            "body-trailing-bytes" => EventHubEvents.Received([.. body, 1, 2, 3], Keyed(key), "device-x", 11),
+            "body-union-index-out-of-range" => EventHubEvents.Received(RawAvro.Envelope(RawAvro.SchemaId(body), Time.ToUnixTimeMilliseconds(), unionIndex: 7), Keyed(key), "device-x", 11),
             _ => throw new ArgumentOutOfRangeException(nameof(bad)),
         };
 
@@ -114,7 +126,7 @@ public sealed class EventHubDataAdapterTests(SchemaRegistryFixture registry) : I
         var delivered = harness.Read(positions[0].StreamId, positions[0].SequenceToken);
         Assert.Equal([10L, 12L], delivered.Select(b => b.Input!.Source.Offset));
         Assert.Equal(1, harness.Metrics.EventsUndecodable);
-        Assert.True(harness.Metrics.UndecodableByKind.TryGetValue(expected, out var count), "kinds: " + string.Join(", ", harness.Metrics.UndecodableByKind.Keys));
+        Assert.True(harness.Metrics.UndecodableByKind.TryGetValue(expected.ToString(), out var count), "kinds: " + string.Join(", ", harness.Metrics.UndecodableByKind.Keys));
         Assert.Equal(1, count);
     }
 

@@ -23,7 +23,11 @@ public sealed class EmbeddedKafkaFixture : IAsyncLifetime
         return name;
     }
 
-    public IProducer<byte[], byte[]> NewProducer() =>
+    /// <param name="messageMaxBytes">
+    /// The producer's own limit on a record's size (librdkafka's default is 1,000,000 bytes); the mock broker takes
+    /// records of a few MiB, so a test can write records that other producers (the silo's) cannot copy.
+    /// </param>
+    public IProducer<byte[], byte[]> NewProducer(int? messageMaxBytes = null) =>
         new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = BootstrapServers,
@@ -31,6 +35,7 @@ public sealed class EmbeddedKafkaFixture : IAsyncLifetime
             Acks = Acks.All,
             LingerMs = 5,
             Partitioner = Partitioner.Murmur2Random,
+            MessageMaxBytes = messageMaxBytes,
         }).SetLogHandler((_, _) => { }).Build();
 
     public IConsumer<byte[], byte[]> NewConsumer(string groupId = "test-reader") =>
@@ -59,26 +64,31 @@ public sealed class EmbeddedKafkaFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Everything in a topic, read from the start until nothing new came for <paramref name="idle"/> (after at least one
-    /// record, or after <paramref name="timeout"/> when the topic stays empty): for checks that there is nothing else.
+    /// Every record of a topic, from the start to the end each partition has now (its high watermark): not until some
+    /// expected count, so a record nobody expected is in the list too. Call it once whatever writes the topic is done.
     /// </summary>
-    public List<ConsumeResult<byte[], byte[]>> ReadUntilIdle(string topic, int partitions, TimeSpan idle, TimeSpan timeout)
+    public List<ConsumeResult<byte[], byte[]>> ReadToEnd(string topic, int partitions, TimeSpan timeout)
     {
         using var consumer = NewConsumer($"reader-{Guid.NewGuid():N}");
-        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var ends = Enumerable.Range(0, partitions).ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        consumer.Assign(ends.Where(e => e.Value > 0).Select(e => new TopicPartitionOffset(topic, e.Key, Offset.Beginning)));
         var records = new List<ConsumeResult<byte[], byte[]>>();
         var deadline = DateTime.UtcNow + timeout;
-        var lastRecord = DateTime.UtcNow;
-        while (DateTime.UtcNow < deadline && (records.Count == 0 || DateTime.UtcNow - lastRecord < idle))
+        while (records.Count < ends.Values.Sum() && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } record)
-            {
                 records.Add(record);
-                lastRecord = DateTime.UtcNow;
-            }
         }
 
+        Assert.True(records.Count == ends.Values.Sum(), $"read {records.Count} of the {ends.Values.Sum()} records of {topic} in {timeout}");
         return records;
+    }
+
+    /// <summary>The end (high watermark) of every partition of a topic.</summary>
+    public long[] Ends(string topic, int partitions)
+    {
+        using var consumer = NewConsumer($"ends-{Guid.NewGuid():N}");
+        return [.. Enumerable.Range(0, partitions).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value)];
     }
 
     /// <summary>The offsets committed by <paramref name="groupId"/> on every partition (-1001 when none).</summary>

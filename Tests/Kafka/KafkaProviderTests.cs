@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,7 +119,7 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
     }
 
     [Fact]
-    public async Task A_poison_record_goes_to_the_dead_letter_topic_with_its_reason_and_the_partition_moves_on()
+    public async Task Poison_and_any_exception_but_the_deferred_one_go_to_the_dead_letter_topic_and_the_partition_moves_on()
     {
         var topic = kafka.NewTopic("poison", partitions: 1);
         var run = topic;
@@ -127,26 +128,79 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
             await producer.ProduceAsync(topic, Utf8("k", "before"));
             await producer.ProduceAsync(topic, Utf8("k", "poison-pill"));
             await producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = null!, Value = Encoding.UTF8.GetBytes("no key") });
+            await producer.ProduceAsync(topic, Utf8("k", "throw-1"));
+            await producer.ProduceAsync(topic, Utf8("k", "cancelled-1"));
+            await producer.ProduceAsync(topic, Utf8("k", "defer-2-late"));
+            await producer.ProduceAsync(topic, Utf8("k", "after"));
+        }
+
+        kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        var received = await TestEventSink.WaitForAsync(run, 3, Patience);
+        await WaitForCommitAsync(topic, run, 7);
+        var dead = kafka.ReadToEnd($"{topic}-dlq", 1, Patience);
+
+        // The deferred record was kept and decoded again, in order, until its decoder could: never dead-lettered.
+        Assert.Equal(["before", "defer-2-late", "after"], received.Select(e => e.Value));
+        Assert.Equal(3, Utf8TestDecoder.AttemptsAt(run, 0, 5));
+        Assert.Equal(
+            [
+                ("1", "TestPoison", "'poison-pill' is not a test event."),
+                ("2", "Missing", "The record has no key."),
+                ("3", KafkaDecodeResult.DecoderFailedKind, "System.InvalidOperationException: The test decoder cannot read 'throw-1'."),
+                ("4", KafkaDecodeResult.DecoderFailedKind, "System.OperationCanceledException: The test decoder gave up on 'cancelled-1'."),
+            ],
+            dead.Select(d => (Header(d, DeadLetterPublisher.SourceOffsetHeader), Header(d, DeadLetterPublisher.KindHeader), Header(d, DeadLetterPublisher.ReasonHeader))));
+        Assert.All(dead, d => Assert.Equal((topic, "0"), (Header(d, DeadLetterPublisher.SourceTopicHeader), Header(d, DeadLetterPublisher.SourcePartitionHeader))));
+        Assert.Equal("poison-pill", Encoding.UTF8.GetString(dead[0].Message.Value));
+        Assert.Equal("throw-1", Encoding.UTF8.GetString(dead[2].Message.Value));
+        Assert.All(dead, d => Assert.False(d.Message.Headers.TryGetLastBytes(DeadLetterPublisher.TruncatedHeader, out _)));
+        var metrics = cluster.Silos[0].ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)!;
+        Assert.Equal(4, metrics.Snapshot().RecordsDeadLettered);
+    }
+
+    [Fact]
+    public async Task A_dead_letter_too_large_to_write_is_written_truncated_and_points_to_the_original()
+    {
+        var topic = kafka.NewTopic("oversized", partitions: 1);
+        var run = topic;
+        var bigValue = Encoding.UTF8.GetBytes("poison-" + new string('x', 1_200_000));
+        var bigHeader = new byte[1_100_000];
+        using (var producer = kafka.NewProducer(messageMaxBytes: 4_000_000))
+        {
+            await producer.ProduceAsync(topic, Utf8("k", "before"));
+            await producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = "k"u8.ToArray(), Value = bigValue, Headers = new Headers { { "trace", "t-1"u8.ToArray() } } });
+            await producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = "k"u8.ToArray(), Value = "poison-headers"u8.ToArray(), Headers = new Headers { { "blob", bigHeader } } });
             await producer.ProduceAsync(topic, Utf8("k", "after"));
         }
 
         kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
         await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
         var received = await TestEventSink.WaitForAsync(run, 2, Patience);
-        var dead = kafka.ReadAll($"{topic}-dlq", 1, expected: 2, Patience);
+        await WaitForCommitAsync(topic, run, 4);
+        var dead = kafka.ReadToEnd($"{topic}-dlq", 1, Patience);
 
         Assert.Equal(["before", "after"], received.Select(e => e.Value));
         Assert.Equal(2, dead.Count);
-        Assert.Equal("poison-pill", Encoding.UTF8.GetString(dead[0].Message.Value));
-        Assert.Equal("TestPoison", Header(dead[0], DeadLetterPublisher.KindHeader));
-        Assert.Contains("not a test event", Header(dead[0], DeadLetterPublisher.ReasonHeader), StringComparison.Ordinal);
-        Assert.Equal(topic, Header(dead[0], DeadLetterPublisher.SourceTopicHeader));
-        Assert.Equal("0", Header(dead[0], DeadLetterPublisher.SourcePartitionHeader));
-        Assert.Equal("1", Header(dead[0], DeadLetterPublisher.SourceOffsetHeader));
-        Assert.Equal("Missing", Header(dead[1], DeadLetterPublisher.KindHeader));
-        var metrics = cluster.Silos[0].ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)!;
-        Assert.Equal(2, metrics.Snapshot().RecordsDeadLettered);
-        await WaitForCommitAsync(topic, run, 4);
+
+        // Too large for the silo's producer (message.max.bytes 1,000,000): the first KeptBytes of the value, the original
+        // headers, and what was cut.
+        var truncated = dead[0];
+        Assert.Equal(("1", "TestPoison", "true"), (Header(truncated, DeadLetterPublisher.SourceOffsetHeader), Header(truncated, DeadLetterPublisher.KindHeader), Header(truncated, DeadLetterPublisher.TruncatedHeader)));
+        Assert.StartsWith("'poison-xxx", Header(truncated, DeadLetterPublisher.ReasonHeader), StringComparison.Ordinal);
+        Assert.Equal(bigValue[..DeadLetterPublisher.KeptBytes], truncated.Message.Value);
+        Assert.Equal("k", Encoding.UTF8.GetString(truncated.Message.Key));
+        Assert.Equal("t-1", Header(truncated, "trace"));
+        Assert.Equal((bigValue.Length.ToString(CultureInfo.InvariantCulture), "1"), (Header(truncated, DeadLetterPublisher.OriginalValueBytesHeader), Header(truncated, DeadLetterPublisher.OriginalKeyBytesHeader)));
+        Assert.Contains("too large", Header(truncated, DeadLetterPublisher.TruncatedReasonHeader), StringComparison.OrdinalIgnoreCase);
+
+        // Its headers alone are too large: only the dlq.* headers are left, and they still name the source.
+        var bare = dead[1];
+        Assert.Equal(("2", topic, "0", "TestPoison", "true"), (Header(bare, DeadLetterPublisher.SourceOffsetHeader), Header(bare, DeadLetterPublisher.SourceTopicHeader),
+            Header(bare, DeadLetterPublisher.SourcePartitionHeader), Header(bare, DeadLetterPublisher.KindHeader), Header(bare, DeadLetterPublisher.TruncatedHeader)));
+        Assert.False(bare.Message.Headers.TryGetLastBytes("blob", out _));
+        Assert.Equal((4 + bigHeader.Length).ToString(CultureInfo.InvariantCulture), Header(bare, DeadLetterPublisher.OriginalHeadersBytesHeader));
+        Assert.Null(bare.Message.Value);
     }
 
     [Fact]

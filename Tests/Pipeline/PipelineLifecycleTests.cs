@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Segmenter.Contracts;
 using Segmenter.Grains;
+using Segmenter.Serialization;
+using Segmenter.Streaming.Kafka.Producing;
 using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Pipeline;
@@ -117,9 +119,17 @@ public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaReg
         await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Summaries.Count == 1, Patience, "the completed session");
         var summary = Assert.Single(pipeline.Summaries);
         Assert.Equal((3, CloseReason.Completed), (summary.EventCount, summary.Reason));
-        var dead = kafka.ReadAll(pipeline.DeadLetterTopic, 1, expected: 2, Patience);
+
+        // The whole dead-letter topic once every input record is handled: the two poison records, and nothing else.
+        await pipeline.WaitUntilInputCommittedAsync(Patience);
+        var dead = pipeline.DeadLetters(Patience).Select(d => (Header(d, DeadLetterPublisher.KindHeader), Header(d, DeadLetterPublisher.ReasonHeader))).ToList();
         Assert.Equal(2, dead.Count);
+        Assert.Contains((nameof(AvroDecodeError.Missing), "The record has no key; a events.Device was expected."), dead);
+        Assert.Contains(dead, d => d.Item1 == nameof(AvroDecodeError.NotAvro) && d.Item2.StartsWith("The key is not Avro with schema-registry framing (4 bytes, first byte 0x6a", StringComparison.Ordinal));
     }
+
+    private static string Header(Confluent.Kafka.ConsumeResult<byte[], byte[]> record, string name) =>
+        System.Text.Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));
 
     private static bool Hosts(Orleans.TestingHost.InProcessSiloHandle silo, IGrainContext context) =>
         silo.ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(context.Address.SiloAddress);

@@ -173,6 +173,26 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
         return new SourcePosition(delivered.Partition.Value, delivered.Offset.Value);
     }
 
+    /// <summary>The partition Kafka (and the Orleans queue mapper) picks for a device's records.</summary>
+    public async Task<int> PartitionOfAsync(string deviceId) =>
+        Segmenter.Streaming.Kafka.Murmur2Partitioner.Partition(
+            await _serdes.DeviceSerializer.SerializeAsync(new Device(deviceId), new SerializationContext(MessageComponentType.Key, EventsTopic)), Partitions);
+
+    /// <summary>
+    /// Waits until the silo has committed every record the events topic holds: every record was delivered or
+    /// dead-lettered (a dead letter is acknowledged before its offset is committed), so the dead-letter topic is
+    /// complete and no redelivery can follow.
+    /// </summary>
+    public async Task WaitUntilInputCommittedAsync(TimeSpan timeout)
+    {
+        var ends = _kafka.Ends(EventsTopic, Partitions);
+        await WaitUntilAsync(() => _kafka.Committed(EventsTopic, Partitions, Run).SequenceEqual(ends), timeout,
+            $"the commit of every record of {EventsTopic} (ends {string.Join(", ", ends)})");
+    }
+
+    /// <summary>The whole dead-letter topic; call it after <see cref="WaitUntilInputCommittedAsync"/>.</summary>
+    public List<ConsumeResult<byte[], byte[]>> DeadLetters(TimeSpan timeout) => _kafka.ReadToEnd(DeadLetterTopic, 1, timeout);
+
     public static async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
