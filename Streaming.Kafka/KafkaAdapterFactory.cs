@@ -40,7 +40,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
         _services = services;
         _loggerFactory = services.GetRequiredService<ILoggerFactory>();
         _logger = _loggerFactory.CreateLogger<KafkaAdapterFactory>();
-        Metrics = new KafkaStreamMetrics(name, services.GetService<IMeterFactory>());
+        Metrics = new KafkaStreamMetrics(name, services.GetService<IMeterFactory>(), options.StallThreshold, Time);
         _mapper = new Lazy<KafkaQueueMapper>(BuildMapper, LazyThreadSafetyMode.ExecutionAndPublication);
         _producer = new Lazy<KafkaProducerHost>(() => new KafkaProducerHost(_options, _name, _loggerFactory.CreateLogger<KafkaProducerHost>()));
         _progressListeners = [.. services.GetServices<IPartitionProgressListener>()];

@@ -33,6 +33,19 @@ public sealed class KafkaStreamOptions
     /// </summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often a partition with nothing new commits its offset again. The provider assigns partitions itself, so its
+    /// consumer group has no members, and a broker drops such a group's offsets after <c>offsets.retention.minutes</c>
+    /// (7 days by default): an idle partition would restart from its earliest retained record. Keep it well inside that.
+    /// </summary>
+    public TimeSpan IdleRecommitInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A partition counts as stalled (status line, <c>kafka.stream.partition.stalled</c>) when its oldest record read
+    /// but not delivered has waited this long: its consumers fail, retry, or cannot keep up.
+    /// </summary>
+    public TimeSpan StallThreshold { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Most records one read of a partition takes (one pulling-agent cycle).</summary>
     public int MaxBatchSize { get; set; } = 2_000;
 

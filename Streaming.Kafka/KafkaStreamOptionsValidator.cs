@@ -47,6 +47,10 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             Problem(nameof(options.CommitInterval), $"must be positive (got {options.CommitInterval}).");
         if (options.ProgressInterval <= TimeSpan.Zero)
             Problem(nameof(options.ProgressInterval), $"must be positive (got {options.ProgressInterval}).");
+        if (options.IdleRecommitInterval <= TimeSpan.Zero)
+            Problem(nameof(options.IdleRecommitInterval), $"must be positive (got {options.IdleRecommitInterval}).");
+        if (options.StallThreshold <= TimeSpan.Zero)
+            Problem(nameof(options.StallThreshold), $"must be positive (got {options.StallThreshold}).");
         if (options.DeliveryAttempts < 1)
             Problem(nameof(options.DeliveryAttempts), $"must be at least 1 (got {options.DeliveryAttempts}).");
         if (options.MaxBatchSize < 1)

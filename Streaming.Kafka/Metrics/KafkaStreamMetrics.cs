@@ -26,10 +26,13 @@ public sealed class KafkaStreamMetrics : IDisposable
     private long _deadLetteredTotal;
     private long _skippedTotal;
     private long _commitsTotal;
+    private readonly TimeProvider _time;
 
-    public KafkaStreamMetrics(string providerName, IMeterFactory? meterFactory = null)
+    public KafkaStreamMetrics(string providerName, IMeterFactory? meterFactory = null, TimeSpan? stallThreshold = null, TimeProvider? time = null)
     {
         ProviderName = providerName;
+        StallThreshold = stallThreshold ?? TimeSpan.FromSeconds(30);
+        _time = time ?? TimeProvider.System;
         _providerTag = new("provider", providerName);
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _consumed = _meter.CreateCounter<long>("kafka.stream.records.consumed", "{record}", "Records read from input partitions.");
@@ -38,10 +41,22 @@ public sealed class KafkaStreamMetrics : IDisposable
         _skipped = _meter.CreateCounter<long>("kafka.stream.records.skipped", "{record}", "Records lost to retention before they were read (offset out of range).");
         _commits = _meter.CreateCounter<long>("kafka.stream.offsets.committed", "{commit}", "Offset commits.");
         _commitDuration = _meter.CreateHistogram<double>("kafka.stream.commit.duration", "ms", "Time an offset commit took.");
-        _meter.CreateObservableGauge("kafka.stream.partition.lag", ObserveLag, "{record}", "Records in the partition not yet read, per owned partition.");
+        _meter.CreateObservableGauge("kafka.stream.partition.lag", ObserveLag, "{record}",
+            "Consumer-group lag per owned partition: the log end minus the committed offset.");
+        _meter.CreateObservableGauge("kafka.stream.partition.unread", () => Observe(p => p.Unread), "{record}",
+            "Records in the partition not yet read, per owned partition.");
+        _meter.CreateObservableGauge("kafka.stream.partition.pending", () => Observe(p => p.PendingEvents), "{event}",
+            "Events read but not yet delivered to their consumers, per owned partition.");
+        _meter.CreateObservableGauge("kafka.stream.partition.pending_age", () => Observe(p => p.PendingAge(_time.GetUtcNow()).TotalSeconds), "s",
+            "How long the oldest record read but not yet delivered has waited, per owned partition.");
+        _meter.CreateObservableGauge("kafka.stream.partition.stalled", () => Observe(p => IsStalled(p, _time.GetUtcNow()) ? 1 : 0), "{partition}",
+            "1 while the partition's oldest undelivered record has waited longer than the stall threshold.");
     }
 
     public string ProviderName { get; }
+
+    /// <summary>A partition whose oldest undelivered record has waited this long is stalled.</summary>
+    public TimeSpan StallThreshold { get; }
 
     public void Consumed(string topic, int partition, int count)
     {
@@ -83,14 +98,26 @@ public sealed class KafkaStreamMetrics : IDisposable
     /// <summary>The partitions this process reads now.</summary>
     public IReadOnlyCollection<PartitionStatus> Partitions => [.. _partitions.Values];
 
-    public KafkaStreamStatistics Snapshot() => new(
-        Interlocked.Read(ref _consumedTotal),
-        Interlocked.Read(ref _producedTotal),
-        Interlocked.Read(ref _deadLetteredTotal),
-        Interlocked.Read(ref _skippedTotal),
-        Interlocked.Read(ref _commitsTotal),
-        _partitions.Count,
-        _partitions.Values.Select(p => p.Lag).DefaultIfEmpty(0).Max());
+    public KafkaStreamStatistics Snapshot()
+    {
+        var now = _time.GetUtcNow();
+        var partitions = _partitions.Values.ToList();
+        return new(
+            Interlocked.Read(ref _consumedTotal),
+            Interlocked.Read(ref _producedTotal),
+            Interlocked.Read(ref _deadLetteredTotal),
+            Interlocked.Read(ref _skippedTotal),
+            Interlocked.Read(ref _commitsTotal),
+            partitions.Count,
+            partitions.Select(p => p.Lag).DefaultIfEmpty(0).Max(),
+            [.. partitions.Where(p => IsStalled(p, now)).OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)
+                .Select(p => new StalledPartition(p.Topic, p.Partition, p.PendingAge(now), p.PendingEvents))]);
+    }
+
+    private bool IsStalled(PartitionStatus partition, DateTimeOffset now) => partition.PendingAge(now) >= StallThreshold;
+
+    private IEnumerable<Measurement<T>> Observe<T>(Func<PartitionStatus, T> value) where T : struct =>
+        _partitions.Values.Select(p => new Measurement<T>(value(p), _providerTag, new("topic", p.Topic), new("partition", p.Partition)));
 
     public void Dispose() => _meter.Dispose();
 

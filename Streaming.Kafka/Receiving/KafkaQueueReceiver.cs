@@ -282,7 +282,7 @@ internal sealed partial class KafkaQueueReceiver(
             var start = StartOffset(committed, watermarks);
             consumer.Assign(new TopicPartitionOffset(_partition, start));
 
-            _committer = new OffsetCommitter(consumer, _partition, options.CommitInterval, metrics, _logger);
+            _committer = new OffsetCommitter(consumer, _partition, options.CommitInterval, options.IdleRecommitInterval, metrics, _logger);
             if (committed != Offset.Unset)
                 _committer.StartFrom(Math.Min(committed.Value, start));
             cache.MarkReadUpTo(start - 1);

@@ -7,12 +7,16 @@ namespace Segmenter.Streaming.Kafka.Receiving;
 
 /// <summary>
 /// Commits one partition's delivered offset under the consumer group: at most once per interval, never
-/// backwards, off the pulling agent's thread (a commit is a broker round trip), and a final flush at hand-over.
+/// backwards, off the pulling agent's thread (a commit is a broker round trip), and a final flush at hand-over. A
+/// partition that stays idle commits the same offset again every <c>recommitInterval</c>: partitions are assigned
+/// manually, so the group has no members, and a broker forgets the offsets of such a group after
+/// <c>offsets.retention.minutes</c> (7 days by default) — the partition would then restart from its earliest record.
 /// </summary>
 internal sealed class OffsetCommitter(
     IConsumer<byte[], byte[]> consumer,
     TopicPartition partition,
     TimeSpan interval,
+    TimeSpan recommitInterval,
     KafkaStreamMetrics metrics,
     ILogger logger)
 {
@@ -48,7 +52,9 @@ internal sealed class OffsetCommitter(
         lock (_lock)
         {
             _target = Math.Max(_target, deliveredOffset + 1);
-            if (_target <= _committed || !_inFlight.IsCompleted || Stopwatch.GetElapsedTime(_lastCommitTicks) < interval)
+            var sinceLast = Stopwatch.GetElapsedTime(_lastCommitTicks);
+            var recommit = _target == _committed && _committed >= 0 && sinceLast >= recommitInterval;
+            if ((_target <= _committed && !recommit) || !_inFlight.IsCompleted || sinceLast < interval)
                 return;
             _lastCommitTicks = Stopwatch.GetTimestamp();
             var position = _target;

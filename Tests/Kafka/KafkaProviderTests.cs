@@ -97,6 +97,37 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_hand_over_while_a_read_waits_on_a_slow_dead_letter_write_commits_nothing_the_agent_did_not_take()
+    {
+        // A poison record in the middle of a read: the receiver waits for its dead-letter write (a 4 s linger makes it
+        // slow) before it hands the read to the agent. The silo stops meanwhile: the records of that read were never
+        // taken into the cache, so the hand-over commit must stay before them, and the next start delivers them.
+        var topic = kafka.NewTopic("slowdlq", partitions: 1);
+        var run = topic;
+        using (var producer = kafka.NewProducer())
+        {
+            for (var i = 0; i < 10; i++)
+                producer.Produce(topic, Utf8($"k{i % 3}", i == 4 ? "poison" : $"v{i}"));
+            producer.Flush(TimeSpan.FromSeconds(10));
+        }
+
+        var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1,
+            configure: o => o.ProducerLinger = TimeSpan.FromSeconds(4));
+        await TestEventSink.WaitUntilAsync(run, _ => Utf8TestDecoder.AttemptsAt(run, 0, 4) > 0, Patience); // the read is waiting on the dead letter
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+
+        var delivered = TestEventSink.Of(run).Select(e => e.Offset).ToHashSet();
+        var committed = kafka.Committed(topic, 1, run)[0];
+        Assert.True(Enumerable.Range(0, (int)Math.Max(committed, 0)).All(o => o == 4 || delivered.Contains(o)),
+            $"committed {committed} passed records that were never delivered (delivered: {string.Join(",", delivered.Order())})");
+
+        await using var restarted = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        var all = await TestEventSink.WaitUntilAsync(run, r => Enumerable.Range(0, 10).Where(o => o != 4).All(o => r.Any(e => e.Offset == o)), Patience);
+        Assert.Equal(9, all.Select(e => e.Offset).Distinct().Count());
+    }
+
+    [Fact]
     public async Task When_a_silo_leaves_its_partitions_move_to_the_other_and_nothing_is_lost()
     {
         var topic = kafka.NewTopic("leave", partitions: 8);
