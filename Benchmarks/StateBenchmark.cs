@@ -8,7 +8,8 @@ namespace Segmenter.Benchmarks;
 
 /// <summary>
 /// Scale of state: many distinct devices each send one short session; then silence. Measures RSS, Redis keys and
-/// reminders while the devices are remembered, and how long the purge takes to leave nothing behind.
+/// reminders while the devices are remembered, and how long the purge takes to leave nothing of them behind (device
+/// state keys and deadline-index entries; what stays is one reminder and one clock per partition).
 /// </summary>
 internal static class StateBenchmark
 {
@@ -44,30 +45,62 @@ internal static class StateBenchmark
         var processing = watch.Elapsed;
         var keysHeld = await server.DatabaseSizeAsync();
         var remindersHeld = await db.SortedSetLengthAsync($"{run}/reminders");
+        var indexHeld = await IndexEntriesAsync(db, run, partitions);
         var rssHeld = Rss();
+        var peakRss = PeakRss();
 
         watch.Restart();
-        while (await server.DatabaseSizeAsync() > 0 || await db.SortedSetLengthAsync($"{run}/reminders") > 0)
+        long deviceKeys;
+        while ((deviceKeys = await DeviceKeysAsync(server, run)) > 0 || await IndexEntriesAsync(db, run, partitions) > 0)
         {
-            await Task.Delay(2_000);
-            Console.Error.WriteLine($"[state] purging: {await server.DatabaseSizeAsync():N0} keys, {await db.SortedSetLengthAsync($"{run}/reminders"):N0} reminders left");
+            Console.Error.WriteLine($"[state] purging: {deviceKeys:N0} device keys, {await IndexEntriesAsync(db, run, partitions):N0} index entries left");
             if (watch.Elapsed > purgeAfter + TimeSpan.FromMinutes(20))
                 break;
+            await Task.Delay(2_000);
         }
 
         var purging = watch.Elapsed;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         var rssAfter = Rss();
+        var keysAfter = await server.DatabaseSizeAsync();
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"State scale, {devices:N0} devices (one completed session each), PurgeAfter {purgeAfter.TotalSeconds:0} s, cache {(cacheSize is { } c ? c.ToString("N0", CultureInfo.InvariantCulture) : "default")} per partition, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         report.AppendLine("| measure | value |");
         report.AppendLine("|---|---:|");
         report.AppendLine(CultureInfo.InvariantCulture, $"| events processed | {workload.Count:N0} in {processing.TotalSeconds:0.0} s ({workload.Count / processing.TotalSeconds:N0}/s, incl. silo start) |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| RSS before / while held / after purge | {rssBefore:N0} / {rssHeld:N0} / {rssAfter:N0} MiB |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| Redis keys while held / after purge | {keysHeld:N0} / {await server.DatabaseSizeAsync():N0} (one sorted set holds all reminders) |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| reminders while held / after purge | {remindersHeld:N0} / {await db.SortedSetLengthAsync($"{run}/reminders"):N0} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| time from last event to nothing left | {purging.TotalSeconds:0} s (PurgeAfter {purgeAfter.TotalSeconds:0} s + reminder period) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| peak RSS while held, per device | {peakRss:N0} MiB, {(peakRss - rssBefore) * 1024.0 * 1024 / devices:N0} bytes per device above the start |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Redis keys while held / after purge | {keysHeld:N0} / {keysAfter:N0} (after: the reminder table and one scheduler clock per partition) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| device state keys / deadline-index entries after purge | {await DeviceKeysAsync(server, run):N0} / {await IndexEntriesAsync(db, run, partitions):N0} (held: {indexHeld:N0} index entries) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| reminders while held / after purge | {remindersHeld:N0} / {await db.SortedSetLengthAsync($"{run}/reminders"):N0} ({partitions} partitions) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| time from last event to no device left | {purging.TotalSeconds:0} s (PurgeAfter {purgeAfter.TotalSeconds:0} s) |");
         return report.ToString();
+    }
+
+    private static async Task<long> DeviceKeysAsync(IServer server, string run)
+    {
+        long count = 0;
+        await foreach (var _ in server.KeysAsync(pattern: $"{run}/state/*", pageSize: 10_000))
+            count++;
+        return count;
+    }
+
+    private static async Task<long> IndexEntriesAsync(IDatabase db, string run, int partitions)
+    {
+        long entries = 0;
+        for (var p = 0; p < partitions; p++)
+        {
+            foreach (var kind in new[] { "stream", "arrival", "purge" })
+                entries += await db.SortedSetLengthAsync($"{run}/deadlines/{run}-events/{p}/{kind}");
+        }
+
+        return entries;
+    }
+
+    private static long PeakRss()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / 1024 / 1024;
     }
 
     private static long Rss()
