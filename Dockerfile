@@ -2,8 +2,10 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props Segmenter.sln ./
+COPY Streaming.Abstractions/ Streaming.Abstractions/
 COPY Grains.Interfaces/ Grains.Interfaces/
 COPY Grains/ Grains/
+COPY Hosting/ Hosting/
 COPY Serialization/ Serialization/
 COPY Streaming.Kafka/ Streaming.Kafka/
 COPY Streaming.EventHubs/ Streaming.EventHubs/

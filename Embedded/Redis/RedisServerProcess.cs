@@ -137,13 +137,33 @@ public sealed partial class RedisServerProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode}: {Output}");
+            {
+                // Give the output readers a moment: the reason is usually the last line redis-server wrote.
+                _process.WaitForExit(500);
+                throw DamagedData(Output) ?? new InvalidOperationException($"redis-server exited with code {_process.ExitCode}: {Output}");
+            }
             if (await AnswersPingAsync(cancellationToken))
                 return;
             await Task.Delay(50, cancellationToken);
         }
 
         throw new TimeoutException($"redis-server did not answer on port {Port} within {timeout.TotalSeconds:0} s: {Output}");
+    }
+
+    /// <summary>
+    /// redis-server refuses to start on an append-only file that is damaged or half written (a copied directory, a disk
+    /// that filled up, a manifest without its files): say so, name the directory and what to do, instead of its log.
+    /// </summary>
+    private InvalidOperationException? DamagedData(string output)
+    {
+        string[] signs = ["AOF", "appendonly", "Bad file format", "Unrecoverable error", "manifest"];
+        if (!signs.Any(sign => output.Contains(sign, StringComparison.OrdinalIgnoreCase)))
+            return null;
+        var reason = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Contains('#', StringComparison.Ordinal)) ?? output.Trim();
+        return new InvalidOperationException(
+            $"The Redis data in {DataDirectory} is damaged or incomplete, and redis-server refuses to start on it ({reason}). " +
+            $"It holds only the embedded profile's device state: move the directory away (or delete it) to start with empty state, " +
+            $"or try 'redis-check-aof --fix {Path.Combine(DataDirectory, "appendonlydir", "appendonly.aof.manifest")}' to keep what can be kept.");
     }
 
     private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
