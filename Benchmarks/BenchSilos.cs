@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Segmenter.Hosting.Logging;
 using Segmenter.Grains.Hosting;
 using Segmenter.Hosting;
 using Segmenter.Grains.Segmentation;
@@ -28,6 +29,7 @@ internal sealed class BenchSilos : IAsyncDisposable
             var index = i;
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.SummarizeRepeatedWarnings();
             builder.UseOrleans(silo =>
             {
                 silo.UseLocalhostClustering(22_000 + index, 32_000 + index, primary, serviceId, serviceId);

@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using Segmenter.Embedded;
 using Segmenter.Grains.Hosting;
 using Segmenter.Hosting;
+using Segmenter.Hosting.Logging;
 using Segmenter.Silo.Configuration;
 using Segmenter.Silo.Endpoints;
 using Segmenter.Silo.Monitoring;
@@ -92,6 +93,7 @@ public static class SiloProgram
 
     internal static WebApplication Build(WebApplicationBuilder builder, SiloConfiguration config)
     {
+        builder.Logging.SummarizeRepeatedWarnings();
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
