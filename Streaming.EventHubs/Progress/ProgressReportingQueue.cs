@@ -31,7 +31,6 @@ namespace Segmenter.Streaming.EventHubs.Progress;
 /// again and may be forgotten; a device active since the receiver started is kept until a later reader starts past it.
 /// <see cref="PartitionProgress.DeliveredUpTo"/> is not tracked (-1).</para>
 /// </remarks>
-[SuppressMessage("Reliability", "CA1001", Justification = "Owns nothing disposable; the agent ends it with Shutdown.")]
 internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQueueCache
 {
     private readonly IQueueAdapterReceiver _receiver;

@@ -147,6 +147,19 @@ public sealed class EventHubsConfigurationTests
         Assert.Same(cache, adapter.CreateReceiver(queue));
     }
 
+    [Fact]
+    public void The_factory_refuses_a_pulling_agent_that_delivers_more_than_one_container_at_a_time()
+    {
+        using var services = new ServiceCollection()
+            .AddOptions()
+            .Configure<StreamPullingAgentOptions>(SegmenterOptions.StreamProvider, o => o.BatchContainerBatchSize = 2)
+            .BuildServiceProvider();
+
+        var refused = Assert.Throws<OrleansConfigurationException>(() => SegmenterEventHubAdapterFactory.Create(services, SegmenterOptions.StreamProvider));
+
+        Assert.Contains("BatchContainerBatchSize = 1 (got 2)", refused.Message, StringComparison.Ordinal);
+    }
+
     private static SiloConfiguration Read(string[] args, out IReadOnlyList<string> problems) =>
         SiloConfiguration.Read(new ConfigurationBuilder().AddCommandLine(args).Build(), out problems);
 }
