@@ -31,6 +31,17 @@ public sealed class DeviceInputBatchContainer : IBatchContainer
 
     public StreamSequenceToken SequenceToken => Token;
 
+    /// <summary>
+    /// The event's time as the engine takes it (<c>IncomingEvent.EventTime</c>): the envelope's timestamp, else the
+    /// enqueued time; null when neither is known (an undecodable event). The engine's last fallback, the arrival time,
+    /// is processing time, not a time of the partition's events, so it never counts here.
+    /// </summary>
+    public DateTimeOffset? EventTime =>
+        Input is not { } input ? null
+        : input.Envelope.Timestamp != DateTimeOffset.UnixEpoch ? input.Envelope.Timestamp
+        : input.RecordTimestamp is { } recorded && recorded != DateTimeOffset.UnixEpoch ? recorded
+        : null;
+
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() =>
         Input is T item ? [Tuple.Create(item, (StreamSequenceToken)Token)] : [];
 

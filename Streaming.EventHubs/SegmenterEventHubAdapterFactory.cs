@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Messaging.EventHubs.Producer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,14 +8,23 @@ using Orleans.Runtime;
 using Orleans.Statistics;
 using Orleans.Streaming.EventHubs;
 using Orleans.Streams;
+using Segmenter.Streaming.EventHubs.Progress;
 
 namespace Segmenter.Streaming.EventHubs;
 
 /// <summary>
 /// The Orleans Event Hubs adapter factory (receivers, cache, checkpoints: all unchanged) with Segmenter's writes:
 /// each output stream goes to its own hub (<see cref="EventHubOutputProducers"/>), one event per record, all records
-/// of one call in one send with the device id as partition key, so they stay together and in order.
+/// of one call in one send with the device id as partition key, so they stay together and in order. Each partition's
+/// receiver and cache reach the pulling agent through a <see cref="ProgressReportingQueue"/>, which reports the
+/// partition's progress to the silo's <see cref="IPartitionProgressListener"/>s (rule 4 and purges).
 /// </summary>
+/// <remarks>
+/// The stock factory's <c>CreateReceiver</c> and <c>CreateQueueCache</c> are not virtual; they are re-implemented here
+/// (the interfaces are listed again, so the explicit implementations below replace the base class's in the interface
+/// mapping the pulling agent calls through). Both return the one wrapper of the queue, around the one stock object
+/// that is the queue's receiver and cache.
+/// </remarks>
 public sealed class SegmenterEventHubAdapterFactory(
     string name,
     EventHubOptions ehOptions,
@@ -27,9 +37,51 @@ public sealed class SegmenterEventHubAdapterFactory(
     ILoggerFactory loggerFactory,
     IEnvironmentStatisticsProvider environmentStatisticsProvider,
     EventHubOutputProducers outputs,
-    EventHubStreamMetrics metrics)
-    : EventHubAdapterFactory(name, ehOptions, receiverOptions, cacheOptions, cacheEvictionOptions, statisticOptions, dataAdapter, serviceProvider, loggerFactory, environmentStatisticsProvider)
+    EventHubStreamMetrics metrics,
+    string hub,
+    IEnumerable<IPartitionProgressListener> listeners,
+    TimeProvider time)
+    : EventHubAdapterFactory(name, ehOptions, receiverOptions, cacheOptions, cacheEvictionOptions, statisticOptions, dataAdapter, serviceProvider, loggerFactory, environmentStatisticsProvider),
+      IQueueAdapter, IQueueAdapterCache
 {
+    private readonly ConcurrentDictionary<QueueId, ProgressReportingQueue> _queues = new();
+    private readonly IReadOnlyList<IPartitionProgressListener> _listeners = [.. listeners];
+    private readonly ILoggerFactory _loggers = loggerFactory;
+    private string[]? _inMemoryPartitions;
+
+    IQueueAdapterReceiver IQueueAdapter.CreateReceiver(QueueId queueId) => QueueOf(queueId);
+
+    IQueueCache IQueueAdapterCache.CreateQueueCache(QueueId queueId) => QueueOf(queueId);
+
+    /// <summary>
+    /// Reads the partitions from <paramref name="receivers"/> instead of Event Hubs (tests: the stock receiver, cache and
+    /// this factory's wrappers run as in a silo, with no Event Hub reachable). The silo never calls this.
+    /// </summary>
+    internal void UseInMemoryHub(string[] partitionIds, Func<EventHubPartitionSettings, string, ILogger, IEventHubReceiver> receivers)
+    {
+        _inMemoryPartitions = partitionIds;
+        EventHubReceiverFactory = receivers;
+    }
+
+    protected override Task<string[]> GetPartitionIdsAsync() =>
+        _inMemoryPartitions is { } partitions ? Task.FromResult(partitions) : base.GetPartitionIdsAsync();
+
+    private ProgressReportingQueue QueueOf(QueueId queueId) => _queues.GetOrAdd(queueId, queue =>
+    {
+        // The stock factory keeps one receiver per queue for good (a queue that comes back is initialized again), so
+        // does this one: the wrapper starts its accounting afresh at each Initialize.
+        var partition = ((HashRingBasedPartitionedStreamQueueMapper)GetStreamQueueMapper()).QueueToPartition(queue);
+        return new ProgressReportingQueue(
+            CreateReceiver(queue),
+            CreateQueueCache(queue),
+            hub,
+            SegmenterEventHubDataAdapter.PartitionIndex(partition),
+            stream => stream.GetNamespace() != EventDataLayout.UndecodableNamespace,
+            _listeners,
+            time,
+            _loggers.CreateLogger<ProgressReportingQueue>());
+    });
+
     public override async Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -48,6 +100,11 @@ public sealed class SegmenterEventHubAdapterFactory(
     {
         ArgumentNullException.ThrowIfNull(services);
         T Named<T>() => services.GetRequiredService<IOptionsMonitor<T>>().Get(name);
+
+        // A cursor's next move means its last container was delivered only if the agent delivers one at a time.
+        var batch = Named<StreamPullingAgentOptions>().BatchContainerBatchSize;
+        if (batch != 1)
+            throw new OrleansConfigurationException($"The Event Hubs stream provider '{name}' needs StreamPullingAgentOptions.BatchContainerBatchSize = 1 (got {batch}): its partition progress counts a container as delivered when the agent moves past it.");
         var factory = ActivatorUtilities.CreateInstance<SegmenterEventHubAdapterFactory>(services,
             name,
             Named<EventHubOptions>(),
@@ -55,7 +112,9 @@ public sealed class SegmenterEventHubAdapterFactory(
             Named<EventHubStreamCachePressureOptions>(),
             Named<StreamCacheEvictionOptions>(),
             Named<StreamStatisticOptions>(),
-            services.GetRequiredKeyedService<IEventHubDataAdapter>(name));
+            services.GetRequiredKeyedService<IEventHubDataAdapter>(name),
+            services.GetRequiredKeyedService<EventHubsSettings>(name).EventHubName,
+            services.GetService<TimeProvider>() ?? TimeProvider.System);
         factory.Init();
         return factory;
     }

@@ -53,6 +53,11 @@ public static class SegmenterEventHubsSiloBuilderExtensions
         // The host's status line looks Kafka providers up here; with Event Hubs it finds none.
         services.TryAddSingleton<KafkaStreamMetricsRegistry>();
 
+        // The hub is the input "topic": the partitions' deadline schedulers, their Redis keys and the progress reports
+        // (whose source is the hub) are all named after it, whatever Segmentation:EventsTopic says.
+        services.PostConfigure<SegmenterOptions>(o => o.EventsTopic = settings.EventHubName);
+        services.AddKeyedSingleton(SegmenterOptions.StreamProvider, settings);
+
         silo.AddEventHubStreams(SegmenterOptions.StreamProvider, stream =>
         {
             stream.ConfigureEventHub(options => options.Configure(o =>
@@ -75,8 +80,14 @@ public static class SegmenterEventHubsSiloBuilderExtensions
             stream.ConfigureComponent<IQueueAdapterFactory>(SegmenterEventHubAdapterFactory.Create);
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
 
-            // As on Kafka: an event is never given up because its grain could not take it for a while.
-            stream.ConfigurePullingAgent(agent => agent.Configure(o => o.MaxEventDeliveryTime = KafkaStreamsHostingExtensions.DefaultMaxEventDeliveryTime));
+            // As on Kafka: an event is never given up because its grain could not take it for a while. One container per
+            // delivery: the partition progress counts a container as delivered when the agent moves past it (the factory
+            // refuses any other size).
+            stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.MaxEventDeliveryTime = KafkaStreamsHostingExtensions.DefaultMaxEventDeliveryTime;
+                o.BatchContainerBatchSize = 1;
+            }));
         });
         return silo;
     }

@@ -8,6 +8,9 @@ using Orleans.Runtime;
 using Orleans.Streaming.EventHubs;
 using Orleans.Streams;
 using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Scheduling;
+using Segmenter.Streaming;
+using Segmenter.Streaming.EventHubs.Progress;
 using Segmenter.Silo;
 using Segmenter.Silo.Configuration;
 using Segmenter.Streaming.EventHubs;
@@ -112,6 +115,49 @@ public sealed class EventHubsConfigurationTests
         // The factory builds its Event Hubs client from the connection string; it connects only when the silo starts.
         var factory = Assert.IsType<SegmenterEventHubAdapterFactory>(services.GetRequiredKeyedService<IQueueAdapterFactory>(SegmenterOptions.StreamProvider));
         Assert.Equal(SegmenterOptions.StreamProvider, factory.Name);
+    }
+
+    [Fact]
+    public async Task The_silo_reads_each_partition_through_the_progress_reporting_wrapper_named_after_the_hub()
+    {
+        string[] args = [.. Valid, "--EventHubs:EventHubName=device-events"];
+        var config = Read(args, out var problems);
+        Assert.Empty(problems);
+
+        await using var app = SiloProgram.Build(WebApplication.CreateBuilder(args), config);
+        var services = app.Services;
+
+        // The hub is the input topic: the schedulers and their Redis keys are named after it, as the reports' source.
+        Assert.Equal("device-events", services.GetRequiredService<IOptions<SegmenterOptions>>().Value.EventsTopic);
+        Assert.Contains(services.GetServices<IPartitionProgressListener>(), l => l is SchedulerFeed);
+
+        // What the wrapper's reasoning rests on: one container per delivery, checkpoints that never move back.
+        Assert.Equal(1, services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(SegmenterOptions.StreamProvider).BatchContainerBatchSize);
+        var comparer = services.GetRequiredService<IOptionsMonitor<AzureTableStreamCheckpointerOptions>>().Get(SegmenterOptions.StreamProvider).CheckpointComparer;
+        Assert.NotNull(comparer);
+        Assert.True(comparer.Compare("10", "9") > 0);
+
+        // The partitions come from an in-memory hub instead of Event Hubs; nothing is initialized, nothing connects.
+        var factory = Assert.IsType<SegmenterEventHubAdapterFactory>(services.GetRequiredKeyedService<IQueueAdapterFactory>(SegmenterOptions.StreamProvider));
+        factory.UseInMemoryHub(["0", "1"], (_, _, _) => new InMemoryPartition());
+        var adapter = await factory.CreateAdapter();
+        var queue = factory.GetStreamQueueMapper().GetAllQueues().First();
+        var cache = factory.GetQueueAdapterCache().CreateQueueCache(queue);
+        Assert.IsType<ProgressReportingQueue>(cache);
+        Assert.Same(cache, adapter.CreateReceiver(queue));
+    }
+
+    [Fact]
+    public void The_factory_refuses_a_pulling_agent_that_delivers_more_than_one_container_at_a_time()
+    {
+        using var services = new ServiceCollection()
+            .AddOptions()
+            .Configure<StreamPullingAgentOptions>(SegmenterOptions.StreamProvider, o => o.BatchContainerBatchSize = 2)
+            .BuildServiceProvider();
+
+        var refused = Assert.Throws<OrleansConfigurationException>(() => SegmenterEventHubAdapterFactory.Create(services, SegmenterOptions.StreamProvider));
+
+        Assert.Contains("BatchContainerBatchSize = 1 (got 2)", refused.Message, StringComparison.Ordinal);
     }
 
     private static SiloConfiguration Read(string[] args, out IReadOnlyList<string> problems) =>
