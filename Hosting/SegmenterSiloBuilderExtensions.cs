@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Segmenter.Contracts;
+using Segmenter.Grains;
 using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Scheduling;
@@ -44,6 +45,8 @@ public static class SegmenterSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionSegmenter(sp.GetRequiredService<IOptions<SegmentationOptions>>().Value));
         services.TryAddSingleton<KafkaStreamMetricsRegistry>(); // empty unless the Kafka transport is added (the status line reads it)
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SegmenterOptions>>((collection, segmenter) =>
+            collection.ClassSpecificCollectionAge[typeof(DeviceSessionGrain).FullName!] = segmenter.Value.DeviceCollectionAge);
         services.AddSingleton<SchedulerFeed>();
         services.AddSingleton<IPartitionProgressListener>(sp => sp.GetRequiredService<SchedulerFeed>());
         services.AddHostedService(sp => sp.GetRequiredService<SchedulerFeed>());
