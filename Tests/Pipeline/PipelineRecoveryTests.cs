@@ -25,6 +25,12 @@ public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegi
             neverCommit: "Silo_1");
         var workload = Workload(devices: 24, eventsPerDevice: 40, seed: 11, withSeq);
         var oracle = new SessionOracle(TimeSpan.FromSeconds(4));
+        var victim = pipeline.Cluster.Silos.Single(s => s.Name == "Silo_1");
+        IReadOnlyCollection<int> Owned(Orleans.TestingHost.InProcessSiloHandle silo) =>
+            silo.ServiceProvider.GetRequiredService<SchedulerFeed>().Partitions.Select(p => p.Partition).ToList();
+        // The second silo takes its share only after the first has handed it over: kill it once it reads partitions.
+        await SegmenterTestPipeline.WaitUntilAsync(() => Owned(victim).Count > 0 && pipeline.Cluster.Silos.Sum(s => Owned(s).Count) == 4,
+            Patience, "both silos reading their partitions");
 
         async Task ProduceAsync(IEnumerable<(string Device, Envelope Envelope)> part)
         {
@@ -34,8 +40,7 @@ public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegi
 
         await ProduceAsync(workload.Take(workload.Count / 2));
         await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count >= workload.Count / 4, Patience, "a quarter of the events");
-        var victim = pipeline.Cluster.Silos.Single(s => s.Name == "Silo_1");
-        var owned = victim.ServiceProvider.GetRequiredService<SchedulerFeed>().Partitions.Select(p => p.Partition).ToList();
+        var owned = Owned(victim);
         Assert.NotEmpty(owned);
         await pipeline.Cluster.KillSiloAsync(victim);
         await ProduceAsync(workload.Skip(workload.Count / 2));
