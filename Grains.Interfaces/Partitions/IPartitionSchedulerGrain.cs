@@ -11,8 +11,12 @@ namespace Segmenter.Partitions;
 /// </summary>
 public interface IPartitionSchedulerGrain : IGrainWithStringKey
 {
-    /// <summary>The partition's latest progress, from the silo that reads it.</summary>
-    Task Report(PartitionProgress progress);
+    /// <summary>
+    /// The partition's latest progress, from <paramref name="reader"/>, the silo that reads it. A scheduler that finds
+    /// itself on another silo (the reminder brought it back there) moves: it deactivates after the call, and the next
+    /// report activates it beside the reader.
+    /// </summary>
+    Task Report(PartitionProgress progress, SiloAddress reader);
 
     /// <summary>The partition left the reporting silo: the scheduler moves with it on the next report.</summary>
     Task Release();

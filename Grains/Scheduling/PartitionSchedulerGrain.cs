@@ -25,6 +25,7 @@ namespace Segmenter.Grains.Scheduling;
 [PreferLocalPlacement]
 public sealed partial class PartitionSchedulerGrain(
     DeadlineIndex index,
+    ILocalSiloDetails silo,
     IOptions<SegmenterOptions> options,
     TimeProvider time,
     ILogger<PartitionSchedulerGrain> logger)
@@ -78,10 +79,12 @@ public sealed partial class PartitionSchedulerGrain(
         await SaveClockAsync(force: true);
     }
 
-    public Task Report(PartitionProgress progress)
+    public Task Report(PartitionProgress progress, SiloAddress reader)
     {
         if (progress.Partition != _partition || !string.Equals(progress.Source, _topic, StringComparison.Ordinal))
             return Task.CompletedTask;
+        if (!reader.Equals(silo.SiloAddress))
+            DeactivateOnIdle(); // live beside the reader: the next report places the scheduler there
         var reported = new PartitionClock(progress.StreamTime, progress.CaughtUpAt, progress.CommittedUpTo);
         var merged = Merge(_clock, reported);
         _clockChanged |= merged != _clock;

@@ -14,7 +14,7 @@ namespace Segmenter.Grains.Scheduling;
 /// activates the scheduler here, beside the reader). The provider's calls only store a report: they come from the
 /// pulling agents, which must never wait.
 /// </summary>
-public sealed partial class SchedulerFeed(IGrainFactory grains, IOptions<SegmenterOptions> options, ILogger<SchedulerFeed> logger)
+public sealed partial class SchedulerFeed(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SegmenterOptions> options, ILogger<SchedulerFeed> logger)
     : BackgroundService, IPartitionProgressListener
 {
     private readonly ConcurrentDictionary<int, PartitionProgress> _latest = new();
@@ -43,7 +43,7 @@ public sealed partial class SchedulerFeed(IGrainFactory grains, IOptions<Segment
         using var ticks = new PeriodicTimer(options.Value.SchedulerInterval);
         while (await ticks.WaitForNextTickAsync(stoppingToken))
         {
-            var calls = _latest.Values.Select(p => Scheduler(p.Partition).Report(p)).ToList();
+            var calls = _latest.Values.Select(p => Scheduler(p.Partition).Report(p, silo.SiloAddress)).ToList();
             while (_released.TryDequeue(out var partition))
             {
                 if (!_latest.ContainsKey(partition))

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Segmenter.Contracts;
 using Segmenter.Grains;
+using Segmenter.Grains.Scheduling;
+using Segmenter.Partitions;
 using Segmenter.Serialization;
 using Segmenter.Streaming.Kafka.Producing;
 using Segmenter.Tests.Infrastructure;
@@ -130,6 +132,28 @@ public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaReg
 
     private static string Header(Confluent.Kafka.ConsumeResult<byte[], byte[]> record, string name) =>
         System.Text.Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));
+
+    [Fact]
+    public async Task Each_partition_scheduler_lives_beside_the_silo_that_reads_the_partition()
+    {
+        await using var pipeline = await StartAsync(silos: 2);
+        var schedulers = Enumerable.Range(0, pipeline.Partitions)
+            .Select(p => pipeline.Cluster.Client.GetGrain<IPartitionSchedulerGrain>($"{pipeline.EventsTopic}/{p}")).ToList();
+        await Task.WhenAll(schedulers.Select(s => s.GetStatus())); // activated by the client: on whichever silo placement picks
+
+        string? ReaderOf(int partition) => pipeline.Cluster.Silos
+            .FirstOrDefault(silo => silo.ServiceProvider.GetRequiredService<SchedulerFeed>().Partitions.Any(p => p.Partition == partition))
+            ?.SiloAddress.ToString();
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var placed = await Task.WhenAll(schedulers.Select(async (s, p) => (Reader: ReaderOf(p), Scheduler: (await s.GetStatus()).Silo)));
+            if (placed.All(x => x.Reader is not null && x.Reader == x.Scheduler))
+                break;
+            Assert.True(DateTime.UtcNow < deadline, $"schedulers not beside their readers: {string.Join("; ", placed.Select((x, p) => $"{p}: read on {x.Reader}, scheduled on {x.Scheduler}"))}");
+            await Task.Delay(250);
+        }
+    }
 
     private static bool Hosts(Orleans.TestingHost.InProcessSiloHandle silo, IGrainContext context) =>
         silo.ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(context.Address.SiloAddress);
