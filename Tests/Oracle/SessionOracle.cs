@@ -62,11 +62,16 @@ internal sealed class SessionOracle(TimeSpan timeout, TimeSpan? maxDuration = nu
         }
     }
 
-    /// <summary>Every session, the ones still open closed <c>TimedOut</c>, ordered by device and first record.</summary>
-    public IReadOnlyList<ExpectedSession> Sessions()
+    /// <summary>
+    /// Every session, ordered by device and first record; the ones still open closed <c>TimedOut</c>, as they eventually
+    /// are, or (<paramref name="closeOpen"/> false, when the timeout is longer than the test) left open: records only.
+    /// </summary>
+    public IReadOnlyList<ExpectedSession> Sessions(bool closeOpen = true)
     {
         var all = new List<ExpectedSession>(_closed);
-        all.AddRange(_devices.Values.Where(d => d.Open is not null).Select(d => d.Open!.ToExpected(CloseReason.TimedOut)));
+        all.AddRange(_devices.Values.Where(d => d.Open is not null).Select(d => closeOpen
+            ? d.Open!.ToExpected(CloseReason.TimedOut)
+            : ExpectedSession.StillOpen(d.Id, d.Open!.Records)));
         return [.. all.OrderBy(s => s.DeviceId, StringComparer.Ordinal).ThenBy(s => s.Records[0])];
     }
 
@@ -88,6 +93,8 @@ internal sealed class SessionOracle(TimeSpan timeout, TimeSpan? maxDuration = nu
     {
         private readonly List<SourcePosition> _records = [];
         private long _outOfOrder;
+
+        public IReadOnlyList<SourcePosition> Records => _records;
 
         public DateTimeOffset Started { get; } = started;
         public DateTimeOffset Latest { get; private set; } = started;
@@ -118,6 +125,14 @@ internal sealed record ExpectedSession(
     long DuplicatesDropped,
     long OutOfOrder)
 {
+    /// <summary>The reason of a session that is still open (no summary yet).</summary>
+    public const CloseReason Open = (CloseReason)(-1);
+
+    public bool IsOpen => Reason == Open;
+
+    /// <summary>A session without a summary yet: only its records count.</summary>
+    public static ExpectedSession StillOpen(string device, IReadOnlyList<SourcePosition> records) => new(device, [.. records], Open, false, default, default, 0, 0);
+
     public override string ToString() =>
         $"{DeviceId} [{string.Join(' ', Records)}] {Reason} wake-up-lost={StartedWithoutWakeUp} {Started:HH:mm:ss.fff}..{Ended:HH:mm:ss.fff} dup={DuplicatesDropped} ooo={OutOfOrder}";
 }
