@@ -1,4 +1,3 @@
-using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Tests.Oracle;
