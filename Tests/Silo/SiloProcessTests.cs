@@ -17,6 +17,7 @@ public sealed class SiloProcessTests
     [InlineData("--Segmentation:InactivityTimeout=-00:00:04", "Segmentation:InactivityTimeout must be positive")]
     [InlineData("--Segmentation:InactivityTimeout=banana", "Segmentation:InactivityTimeout")]
     [InlineData("--Segmenter:Profile=cluster", "Redis:ConnectionString is required in the cluster profile")]
+    [InlineData("--Telemetry:OtlpEndpoint=collector:4317", "Telemetry:OtlpEndpoint must be an http(s) address")]
     public async Task Bad_configuration_stops_the_silo_at_once_with_a_message_naming_the_setting(string setting, string message)
     {
         await using var silo = ChildProcess.Start(SiloDll, [setting]);
@@ -76,7 +77,7 @@ public sealed class SiloProcessTests
         Assert.Contains("Handed over events[", silo.Output, StringComparison.Ordinal);
     }
 
-    private static async Task WaitForHealthyAsync(HttpClient http, ChildProcess silo)
+    internal static async Task WaitForHealthyAsync(HttpClient http, ChildProcess silo)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (DateTime.UtcNow < deadline)
