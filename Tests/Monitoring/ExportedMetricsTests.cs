@@ -1,11 +1,13 @@
 using System.Diagnostics.Metrics;
 using Segmenter.Grains.Metrics;
+using Segmenter.Silo.Monitoring;
 using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka.Metrics;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Monitoring;
 
-/// <summary>The list of exported metrics says what the meters really have.</summary>
+/// <summary>The list of exported metrics says what the meters really have, and the README documents all of it.</summary>
 public sealed class ExportedMetricsTests
 {
     [Fact]
@@ -36,6 +38,18 @@ public sealed class ExportedMetricsTests
             Assert.Equal(entry.Unit, instrument.Unit);
             Assert.Equal(entry.Kind, KindOf(instrument));
             Assert.False(string.IsNullOrWhiteSpace(instrument.Description), $"{entry.Name} has no description");
+        }
+    }
+
+    [Fact]
+    public void The_README_names_every_exported_metric()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        foreach (var instrument in ExportedMetrics.All.Where(i => i.Meter != SiloTelemetry.OrleansMeter))
+        {
+            // As a query names it: a counter with _total, a histogram by its family (_bucket, _sum, _count follow).
+            var name = instrument.Kind == InstrumentKind.Histogram ? instrument.Family : instrument.Series[0];
+            Assert.True(readme.Contains($"`{name}`", StringComparison.Ordinal), $"README does not name `{name}` ({instrument.Name})");
         }
     }
 
