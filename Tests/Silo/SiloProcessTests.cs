@@ -39,7 +39,9 @@ public sealed class SiloProcessTests
             $"--Kafka:BootstrapServers=127.0.0.1:{kafkaPort}", $"--SchemaRegistry:Url=http://127.0.0.1:{registryPort}",
             $"--Embedded:RedisPort={redisPort}", $"--urls=http://127.0.0.1:{httpPort}", $"--Orleans:SiloPort={siloPort}",
             $"--Orleans:GatewayPort={gatewayPort}", $"--Segmenter:DataDirectory={data}", "--Embedded:Partitions=2",
-            "--Segmentation:InactivityTimeout=00:00:02", "--Segmenter:StatusInterval=00:00:01",
+            // The device "open" must still be open when it is queried, after a driver and a reader process have run:
+            // on a busy machine that alone can take longer than a short timeout.
+            "--Segmentation:InactivityTimeout=00:01:00", "--Segmenter:StatusInterval=00:00:01",
         ]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
         await WaitForHealthyAsync(http, silo);
