@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Segmenter.Contracts;
 using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Metrics;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Partitions;
@@ -33,6 +35,7 @@ public sealed partial class DeviceSessionGrain(
     SessionSegmenter segmenter,
     DeadlineIndex index,
     TimeProvider time,
+    SessionMetrics metrics,
     ILogger<DeviceSessionGrain> logger)
     : Grain, IDeviceSessionGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<DeviceInput>
 {
@@ -56,12 +59,14 @@ public sealed partial class DeviceSessionGrain(
 
     public async Task OnNextAsync(IList<SequentialItem<DeviceInput>> items)
     {
+        var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         await KeepFromPurgeAsync(now);
         var work = _device.Clone();
         _output.Clear();
         if (_pending is { } pending)
             _output.Summaries.Add(pending); // a timeout's summary first, as it happened first
+        var closedFrom = _output.Summaries.Count;
         var changed = _pending is not null;
         foreach (var item in items)
         {
@@ -73,7 +78,10 @@ public sealed partial class DeviceSessionGrain(
         if (_output.RedeliveriesDropped > 0)
             LogRedeliveries(DeviceId, _output.RedeliveriesDropped);
         if (changed)
-            await PublishAndPersistAsync(work);
+        {
+            await PublishAndPersistAsync(work, closedFrom);
+            metrics.Delivered(started);
+        }
         else
             _device.RedeliveriesDropped = work.RedeliveriesDropped; // counted; written with the next change
     }
@@ -91,7 +99,7 @@ public sealed partial class DeviceSessionGrain(
         {
             _output.Clear();
             _output.Summaries.Add(_pending);
-            await PublishAndPersistAsync(_device.Clone());
+            await PublishAndPersistAsync(_device.Clone(), closedFrom: 1); // counted when it was recorded
         }
 
         var decision = segmenter.Decide(_device, clock, now);
@@ -141,6 +149,7 @@ public sealed partial class DeviceSessionGrain(
         try
         {
             await WriteAsync(work, summary);
+            metrics.SessionClosed(summary.Reason); // closed for good now: a failure below republishes, never reopens
             _device = work;
             _pending = summary;
             await PublishAsync();
@@ -161,8 +170,12 @@ public sealed partial class DeviceSessionGrain(
         DeactivateOnIdle();
     }
 
-    /// <summary>Publishes what <see cref="_output"/> holds, then persists <paramref name="work"/>; keeps it only if both succeeded.</summary>
-    private async Task PublishAndPersistAsync(DeviceState work)
+    /// <summary>
+    /// Publishes what <see cref="_output"/> holds, then persists <paramref name="work"/>; keeps it only if both
+    /// succeeded. The summaries from <paramref name="closedFrom"/> on are counted as closed once the state is written
+    /// (the ones before are a timeout's, counted when it was recorded), so a retry after a failure counts nothing twice.
+    /// </summary>
+    private async Task PublishAndPersistAsync(DeviceState work, int closedFrom)
     {
         try
         {
@@ -170,6 +183,8 @@ public sealed partial class DeviceSessionGrain(
             await WriteAsync(work, pendingSummary: null);
             _device = work;
             _pending = null;
+            for (var i = closedFrom; i < _output.Summaries.Count; i++)
+                metrics.SessionClosed(_output.Summaries[i].Reason);
         }
         catch (Exception e)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +7,7 @@ using Orleans.Configuration;
 using Segmenter.Contracts;
 using Segmenter.Grains;
 using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Metrics;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Scheduling;
 using Segmenter.Grains.Segmentation;
@@ -45,6 +47,7 @@ public static class SegmenterSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionSegmenter(sp.GetRequiredService<IOptions<SegmentationOptions>>().Value));
         services.TryAddSingleton<KafkaStreamMetricsRegistry>(); // empty unless the Kafka transport is added (the status line reads it)
+        services.TryAddSingleton(sp => new SessionMetrics(sp.GetService<IMeterFactory>()));
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SegmenterOptions>>((collection, segmenter) =>
             collection.ClassSpecificCollectionAge[typeof(DeviceSessionGrain).FullName!] = segmenter.Value.DeviceCollectionAge);
         services.AddSingleton<SchedulerFeed>();
@@ -99,6 +102,7 @@ public static class SegmenterSiloBuilderExtensions
     {
         var services = silo.Services;
         services.TryAddSingleton(new RedisConnection(connectionString));
+        services.TryAddSingleton(sp => new SessionMetrics(sp.GetService<IMeterFactory>())); // the device storage measures its writes
         services.TryAddSingleton(sp => new DeviceStoreKeys(
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             sp.GetRequiredService<IOptions<SegmenterOptions>>().Value.EventsTopic));

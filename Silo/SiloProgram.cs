@@ -15,8 +15,8 @@ namespace Segmenter.Silo;
 
 /// <summary>
 /// The silo process: reads and checks its configuration (appsettings.json, environment, command line), starts the
-/// embedded infrastructure in the embedded profile, then runs Orleans with the dashboard, health and query endpoints
-/// on one ASP.NET Core port. Exit codes: 0 clean stop, 2 bad configuration, 3 infrastructure unavailable.
+/// embedded infrastructure in the embedded profile, then runs Orleans with the dashboard, health, query and metrics
+/// endpoints on one ASP.NET Core port. Exit codes: 0 clean stop, 2 bad configuration, 3 infrastructure unavailable.
 /// </summary>
 public static class SiloProgram
 {
@@ -128,6 +128,7 @@ public static class SiloProgram
 
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
         builder.Services.AddSingleton(config);
+        builder.Services.AddSiloTelemetry(builder.Configuration, config.Telemetry);
         if (config.Host.StatusInterval > TimeSpan.Zero)
             builder.Services.AddHostedService<StatusLine>();
 
@@ -136,6 +137,8 @@ public static class SiloProgram
         app.MapOrleansDashboard("/dashboard");
         app.MapHealthChecks("/health");
         app.MapDeviceSessionEndpoints();
+        app.MapSiloMetrics();
+        SiloTelemetry.LogExport(app.Logger, config.Telemetry);
         return app;
     }
 }

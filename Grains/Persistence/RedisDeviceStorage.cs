@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
+using Segmenter.Grains.Metrics;
 using StackExchange.Redis;
 
 namespace Segmenter.Grains.Persistence;
@@ -15,6 +17,7 @@ public sealed partial class RedisDeviceStorage(
     DeviceStoreKeys keys,
     RedisConnection redis,
     IGrainStorageSerializer serializer,
+    SessionMetrics metrics,
     ILogger<RedisDeviceStorage> logger) : IGrainStorage
 {
     // KEYS: state, stream, arrival, purge. ARGV: etag, new etag, data, device, last offset, three scores ('' = remove).
@@ -87,7 +90,9 @@ public sealed partial class RedisDeviceStorage(
         }
 
         var db = await redis.DatabaseAsync();
+        var started = Stopwatch.GetTimestamp();
         var result = (int)await db.ScriptEvaluateAsync(WriteScript, scriptKeys, args);
+        metrics.RedisWritten(started);
         if (result == -1)
             throw Conflict(nameof(WriteStateAsync), device, grainState.ETag);
         grainState.ETag = newEtag;

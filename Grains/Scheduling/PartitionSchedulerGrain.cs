@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Metrics;
 using Segmenter.Grains.Persistence;
 using Segmenter.Partitions;
 using Segmenter.Streaming;
@@ -28,6 +30,7 @@ public sealed partial class PartitionSchedulerGrain(
     ILocalSiloDetails silo,
     IOptions<SegmenterOptions> options,
     TimeProvider time,
+    SessionMetrics metrics,
     ILogger<PartitionSchedulerGrain> logger)
     : Grain, IPartitionSchedulerGrain, IRemindable
 {
@@ -45,6 +48,7 @@ public sealed partial class PartitionSchedulerGrain(
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private string _topic = "";
     private int _partition;
+    private TagList _tags;
     private PartitionClock _clock = PartitionClock.Unknown;
     private DateTimeOffset? _lastReportAt;
     private DateTimeOffset _clockSavedAt;
@@ -61,6 +65,7 @@ public sealed partial class PartitionSchedulerGrain(
         var slash = key.LastIndexOf('/');
         _topic = key[..slash];
         _partition = int.Parse(key[(slash + 1)..], CultureInfo.InvariantCulture);
+        _tags = SessionMetrics.PartitionTags(_topic, _partition);
         _clock = Merge(_clock, await index.LoadClockAsync(_partition));
         _clockSavedAt = time.GetUtcNow();
         await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod, cancellationToken);
@@ -114,7 +119,9 @@ public sealed partial class PartitionSchedulerGrain(
         var now = time.GetUtcNow();
         try
         {
-            _purged += await index.PurgeAsync(_partition, now, clock.CommittedUpTo, BatchPerTick);
+            var purged = await index.PurgeAsync(_partition, now, clock.CommittedUpTo, BatchPerTick);
+            _purged += purged;
+            metrics.PurgedByScheduler(purged, _tags);
             foreach (var device in await index.DueAsync(_partition, clock, now, BatchPerTick))
             {
                 if (_inFlight.Count >= MaxInFlight)
@@ -139,7 +146,10 @@ public sealed partial class PartitionSchedulerGrain(
             _woken++;
             var outcome = await GrainFactory.GetGrain<IDeviceSessionGrain>(device).CheckDeadlines(clock);
             if (outcome == DeadlineOutcome.Closed)
+            {
                 _closed++;
+                metrics.TimedOutByScheduler(_tags);
+            }
             else if (outcome == DeadlineOutcome.NoSession)
                 await index.ForgetStaleAsync(_partition, device, clock, now);
         }

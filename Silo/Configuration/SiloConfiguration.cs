@@ -18,6 +18,7 @@ public sealed class SiloConfiguration
     public KafkaStreamOptions Kafka { get; } = new();
     public EventHubsSettings EventHubs { get; } = new();
     public EmbeddedSettings Embedded { get; } = new();
+    public TelemetrySettings Telemetry { get; } = new();
     public SegmentationOptions Rules { get; } = new();
     public SegmenterOptions Segmenter { get; } = new();
     public string SchemaRegistryUrl { get; set; } = "";
@@ -35,6 +36,7 @@ public sealed class SiloConfiguration
         Bind(configuration, "Kafka", config.Kafka, found);
         Bind(configuration, EventHubsSettings.SectionName, config.EventHubs, found);
         Bind(configuration, "Embedded", config.Embedded, found);
+        Bind(configuration, TelemetrySettings.SectionName, config.Telemetry, found);
         Bind(configuration, SegmentationOptions.SectionName, config.Rules, found);
         Bind(configuration, SegmenterOptions.SectionName, config.Segmenter, found);
         config.SchemaRegistryUrl = configuration["SchemaRegistry:Url"] ?? "";
@@ -78,6 +80,7 @@ public sealed class SiloConfiguration
                 found.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a port number (got {port})."));
         }
 
+        found.AddRange(config.Telemetry.Validate(configuration));
         if (config.Host.StatusInterval < TimeSpan.Zero)
             found.Add($"Segmenter:StatusInterval must not be negative (got {config.Host.StatusInterval}).");
         problems = found;

@@ -17,6 +17,7 @@ public sealed class SiloProcessTests
     [InlineData("--Segmentation:InactivityTimeout=-00:00:04", "Segmentation:InactivityTimeout must be positive")]
     [InlineData("--Segmentation:InactivityTimeout=banana", "Segmentation:InactivityTimeout")]
     [InlineData("--Segmenter:Profile=cluster", "Redis:ConnectionString is required in the cluster profile")]
+    [InlineData("--Telemetry:OtlpEndpoint=collector:4317", "Telemetry:OtlpEndpoint must be an http(s) address")]
     public async Task Bad_configuration_stops_the_silo_at_once_with_a_message_naming_the_setting(string setting, string message)
     {
         await using var silo = ChildProcess.Start(SiloDll, [setting]);
@@ -38,7 +39,9 @@ public sealed class SiloProcessTests
             $"--Kafka:BootstrapServers=127.0.0.1:{kafkaPort}", $"--SchemaRegistry:Url=http://127.0.0.1:{registryPort}",
             $"--Embedded:RedisPort={redisPort}", $"--urls=http://127.0.0.1:{httpPort}", $"--Orleans:SiloPort={siloPort}",
             $"--Orleans:GatewayPort={gatewayPort}", $"--Segmenter:DataDirectory={data}", "--Embedded:Partitions=2",
-            "--Segmentation:InactivityTimeout=00:00:02", "--Segmenter:StatusInterval=00:00:01",
+            // The device "open" must still be open when it is queried, after a driver and a reader process have run:
+            // on a busy machine that alone can take longer than a short timeout.
+            "--Segmentation:InactivityTimeout=00:01:00", "--Segmenter:StatusInterval=00:00:01",
         ]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
         await WaitForHealthyAsync(http, silo);
@@ -76,7 +79,7 @@ public sealed class SiloProcessTests
         Assert.Contains("Handed over events[", silo.Output, StringComparison.Ordinal);
     }
 
-    private static async Task WaitForHealthyAsync(HttpClient http, ChildProcess silo)
+    internal static async Task WaitForHealthyAsync(HttpClient http, ChildProcess silo)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (DateTime.UtcNow < deadline)
