@@ -76,6 +76,13 @@ public sealed class KafkaJsInteropTests(EmbeddedKafkaFixture kafka, SchemaRegist
         await AssertRegisteredTheDemoSchemaAsync(pipeline, lines.Single(l => (string)l["kind"]! == "registered"));
         var produced = lines.Where(l => (string)l["kind"]! == "produced").ToList();
         Assert.Equal(events.Count, produced.Count);
+        foreach (var record in produced)
+        {
+            // kafkajs' default partitioner is Java's murmur2: a device lands where the silo's queue mapper expects it.
+            var device = (string)record["device"]!;
+            Assert.True(await pipeline.PartitionOfAsync(device) == (int)record["partition"]!, $"kafkajs put {device} on partition {record["partition"]}");
+        }
+
         var consumed = lines.Where(l => (string)l["kind"]! == "consumed").ToList();
         var sessionEvents = consumed.Where(l => (string)l["topic"]! == pipeline.SessionEventsTopic).ToList();
         var summaries = consumed.Where(l => (string)l["topic"]! == pipeline.SessionsTopic).ToList();
