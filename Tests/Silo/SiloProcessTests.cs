@@ -38,7 +38,9 @@ public sealed class SiloProcessTests
             $"--Kafka:BootstrapServers=127.0.0.1:{kafkaPort}", $"--SchemaRegistry:Url=http://127.0.0.1:{registryPort}",
             $"--Embedded:RedisPort={redisPort}", $"--urls=http://127.0.0.1:{httpPort}", $"--Orleans:SiloPort={siloPort}",
             $"--Orleans:GatewayPort={gatewayPort}", $"--Segmenter:DataDirectory={data}", "--Embedded:Partitions=2",
-            "--Segmentation:InactivityTimeout=00:00:02", "--Segmenter:StatusInterval=00:00:01",
+            // Long enough that the open session is still open when it is queried, after the Driver and the Reader ran as
+            // processes (with 2 s it timed out first on a busy machine); nothing here waits for a timeout.
+            "--Segmentation:InactivityTimeout=00:00:30", "--Segmenter:StatusInterval=00:00:01",
         ]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
         await WaitForHealthyAsync(http, silo);
