@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Segmenter: installs what the tests need (redis-server), restores, builds with
-# warnings as errors and runs the whole suite. Last line: "N passed, N failed".
+# Runs every test of Segmenter: installs what the tests need (redis-server; python3-kafka, kcat and the npm packages
+# of the interop suite), restores, builds with warnings as errors and runs the whole suite. Last line: "N passed, N failed".
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Engine]
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -21,7 +21,45 @@ ensure_redis() {
   fi
 }
 
+# The interop suite (Tests/Interop) runs clients Segmenter did not write: kafka-python and kcat from Debian, and
+# kafkajs with its schema-registry client and LZ4 codec from npm, pinned by Tests/Interop/node/package-lock.json.
+ensure_interop_clients() {
+  local missing=()
+  [ -f /usr/lib/python3/dist-packages/kafka/__init__.py ] || missing+=(python3-kafka)
+  command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      log "installing ${missing[*]} (Debian packages)"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; } \
+        || { echo "could not install ${missing[*]} with apt-get" >&2; return 1; }
+    else
+      echo "${missing[*]} missing: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
+      return 1
+    fi
+  fi
+
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "node and npm are needed by the interop suite (Tests/Interop/node) and are missing: install Node.js 20 or later with npm" >&2
+    return 1
+  fi
+  # lz4 (under kafkajs-lz4) builds a native module; node-gyp takes the headers of a packaged node from /usr/include/node
+  # instead of downloading them.
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_version.h ]; then
+    export npm_config_nodedir=/usr
+  fi
+  log "npm ci (Tests/Interop/node)"
+  (cd Tests/Interop/node && npm ci --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null) \
+    || { echo "npm ci failed in Tests/Interop/node (run it there to see why)" >&2; return 1; }
+}
+
 if ! ensure_redis; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+if ! ensure_interop_clients; then
   echo "0 passed, 1 failed"
   exit 1
 fi

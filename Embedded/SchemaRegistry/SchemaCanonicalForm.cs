@@ -1,26 +1,31 @@
 namespace Segmenter.Embedded.SchemaRegistry;
 
 /// <summary>
-/// Two texts of one schema (whitespace, attribute order) must get one id, as in the real registry. Avro schemas
-/// are compared by Apache.Avro's parsed form; other schema types by their text.
+/// Two texts of one schema (whitespace, attribute order) must get one id, as in the real registry: schemas are
+/// compared by Apache.Avro's parsed form. Only Avro is served: the compatibility rules here are Avro's.
 /// </summary>
 internal static class SchemaCanonicalForm
 {
-    public static string Of(string schema, string schemaType)
+    public const string Avro = "AVRO";
+
+    /// <summary>The parsed schema and its comparable text; <see cref="RegistryException"/> 42201 when it is not valid Avro.</summary>
+    public static (global::Avro.Schema Parsed, string Canonical) Of(string schema, string schemaType)
     {
-        if (!string.Equals(schemaType, "AVRO", StringComparison.OrdinalIgnoreCase))
-            return schemaType + ":" + schema;
+        if (!string.Equals(schemaType, Avro, StringComparison.OrdinalIgnoreCase))
+            throw RegistryException.InvalidSchema($"the embedded schema registry serves AVRO schemas only, not {schemaType}.");
+        if (string.IsNullOrWhiteSpace(schema))
+            throw RegistryException.InvalidSchema("empty schema.");
 
         try
         {
-            return "AVRO:" + Avro.Schema.Parse(schema);
+            var parsed = global::Avro.Schema.Parse(schema);
+            return (parsed, parsed.ToString());
         }
-        catch (Avro.AvroException e)
+        catch (Exception e) when (e is global::Avro.AvroException or Newtonsoft.Json.JsonException or NullReferenceException or InvalidCastException or ArgumentException)
         {
-            throw new InvalidSchemaException(e.Message);
+            // Apache.Avro 1.12 fails on some malformed schemas with a NullReferenceException ({"type": "recrd"}) or an
+            // invalid cast instead of a SchemaParseException: all of them are the client's invalid schema, not a fault here.
+            throw RegistryException.InvalidSchema(e.Message);
         }
     }
 }
-
-/// <summary>The schema text is not a valid schema of its declared type (REST error 42201).</summary>
-internal sealed class InvalidSchemaException(string message) : Exception(message);

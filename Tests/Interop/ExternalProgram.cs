@@ -1,0 +1,66 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace Segmenter.Tests.Interop;
+
+/// <summary>A program that is not ours (node, python3, kcat) run to its end, its output captured.</summary>
+internal static class ExternalProgram
+{
+    public static async Task<ExternalRun> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not start {program} ({e.Message}): ./test.sh installs it (node and npm: from the machine; python3-kafka, kcat: Debian packages).", e);
+        }
+
+        using (process)
+        {
+            var output = new StringBuilder();
+            var errors = new StringBuilder();
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            process.StandardInput.Close();
+
+            using var wait = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                Assert.Fail($"{program} {string.Join(' ', start.ArgumentList)} did not end within {timeout.TotalSeconds:0} s.\n{output}\n{errors}");
+            }
+
+            process.WaitForExit(); // the asynchronous readers have delivered every line once this returns
+            lock (output)
+            lock (errors)
+                return new ExternalRun(process.ExitCode, output.ToString(), errors.ToString());
+        }
+    }
+}
+
+internal sealed record ExternalRun(int ExitCode, string Out, string Err)
+{
+    public override string ToString() => $"exit code {ExitCode}\nstdout:\n{Out}\nstderr:\n{Err}";
+}
