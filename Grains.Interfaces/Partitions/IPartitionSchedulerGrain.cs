@@ -13,8 +13,7 @@ public interface IPartitionSchedulerGrain : IGrainWithStringKey
 {
     /// <summary>
     /// The partition's latest progress, from <paramref name="reader"/>, the silo that reads it. A scheduler that finds
-    /// itself on another silo (the reminder brought it back there) moves: it deactivates after the call, and the next
-    /// report activates it beside the reader.
+    /// itself on another silo (the reminder brought it back there) migrates beside the reader after the call.
     /// </summary>
     Task Report(PartitionProgress progress, SiloAddress reader);
 

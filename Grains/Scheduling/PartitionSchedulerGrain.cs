@@ -89,7 +89,7 @@ public sealed partial class PartitionSchedulerGrain(
         if (progress.Partition != _partition || !string.Equals(progress.Source, _topic, StringComparison.Ordinal))
             return Task.CompletedTask;
         if (!reader.Equals(silo.SiloAddress))
-            DeactivateOnIdle(); // live beside the reader: the next report places the scheduler there
+            MigrateOnIdle(); // to the reader: the report carries it as the placement hint (SchedulerFeed)
         var reported = new PartitionClock(progress.StreamTime, progress.CaughtUpAt, progress.CommittedUpTo);
         var merged = Merge(_clock, reported);
         _clockChanged |= merged != _clock;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using Segmenter.Grains.Hosting;
 using Segmenter.Partitions;
 using Segmenter.Streaming;
@@ -43,6 +44,8 @@ public sealed partial class SchedulerFeed(IGrainFactory grains, ILocalSiloDetail
         using var ticks = new PeriodicTimer(options.Value.SchedulerInterval);
         while (await ticks.WaitForNextTickAsync(stoppingToken))
         {
+            // Any activation (or migration) these calls cause is placed here, beside the partition's reader.
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.SiloAddress);
             var calls = _latest.Values.Select(p => Scheduler(p.Partition).Report(p, silo.SiloAddress)).ToList();
             while (_released.TryDequeue(out var partition))
             {
@@ -50,6 +53,7 @@ public sealed partial class SchedulerFeed(IGrainFactory grains, ILocalSiloDetail
                     calls.Add(Scheduler(partition).Release());
             }
 
+            RequestContext.Clear();
             try
             {
                 await Task.WhenAll(calls);
