@@ -9,8 +9,8 @@ namespace Segmenter.Serialization;
 /// <summary>
 /// The Avro serializers and deserializers of every record on Segmenter's topics, sharing one schema registry client
 /// (which caches schemas and ids). Create one per process. Keys and envelopes — the per-event records — use direct
-/// binary codecs; summaries (one per session) and any writer schema the codecs do not recognise go through
-/// Confluent's Avro serdes with Apache.Avro generic records. Both produce the same bytes.
+/// binary codecs, and so are summaries when written; reading a summary, and any writer schema the codecs do not
+/// recognise, go through the general path (Apache.Avro generic records). Both produce the same bytes.
 /// </summary>
 public sealed class ContractSerdes
 {
@@ -26,7 +26,7 @@ public sealed class ContractSerdes
         EnvelopeDeserializer = envelope;
         SessionKeySerializer = sessionKey;
         SessionKeyDeserializer = sessionKey;
-        SessionSummarySerializer = new AvroContractSerializer<SessionSummary>(registry, new SessionSummaryMapper());
+        SessionSummarySerializer = new SessionSummaryCodec(schemas);
         SessionSummaryDeserializer = new AvroContractDeserializer<SessionSummary>(registry, new SessionSummaryMapper());
     }
 

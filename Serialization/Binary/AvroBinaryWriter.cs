@@ -45,6 +45,12 @@ internal ref struct AvroBinaryWriter(ArrayBufferWriter<byte> buffer)
         _buffer.Advance(length);
     }
 
+    public readonly void WriteBoolean(bool value)
+    {
+        _buffer.GetSpan(1)[0] = value ? (byte)1 : (byte)0;
+        _buffer.Advance(1);
+    }
+
     public readonly void WriteDouble(double value)
     {
         BinaryPrimitives.WriteDoubleLittleEndian(_buffer.GetSpan(8), value);

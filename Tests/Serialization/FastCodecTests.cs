@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Avro.Generic;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
@@ -65,5 +66,31 @@ public sealed class FastCodecTests(SchemaRegistryFixture registry) : IClassFixtu
         Assert.Equal(await generic.SerializeAsync(new SessionKeyMapper().ToRecord(key), sessionContext), keyBytes);
         Assert.Equal(device, await serdes.DeviceDeserializer.DeserializeAsync(deviceBytes, false, keyContext));
         Assert.Equal(key, await serdes.SessionKeyDeserializer.DeserializeAsync(keyBytes, false, sessionContext));
+    }
+
+    public static TheoryData<int, CloseReason, bool> Summaries => new()
+    {
+        { 0, CloseReason.Completed, false },
+        { 1, CloseReason.TimedOut, true },
+        { 3, CloseReason.Superseded, false },
+        { 64, CloseReason.MaxDuration, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Summaries))]
+    public async Task Summary_bytes_equal_the_generic_serializers_and_read_back(int metricNames, CloseReason reason, bool withoutWakeUp)
+    {
+        var client = registry.NewClient();
+        var context = new SerializationContext(MessageComponentType.Value, "fast-summaries");
+        var generic = new AvroSerializer<GenericRecord>(client, new AvroSerializerConfig { SubjectNameStrategy = SubjectNameStrategy.Topic });
+        var metrics = Enumerable.Range(0, metricNames).ToImmutableSortedDictionary(
+            i => i == 1 ? "température" : $"m{i:D2}", i => new MetricSummary(i + 1, -i - 0.5, i * 1e300, i / 3.0, double.Epsilon * i), StringComparer.Ordinal);
+        var summary = new SessionSummary("дом-42", "abcdefghjkmn", Time, Time.AddSeconds(3.25), long.MaxValue, reason, withoutWakeUp, 7, long.MinValue, metrics);
+        var serdes = new ContractSerdes(client);
+
+        var actual = await serdes.SessionSummarySerializer.SerializeAsync(summary, context);
+
+        Assert.Equal(await generic.SerializeAsync(new SessionSummaryMapper().ToRecord(summary), context), actual);
+        Assert.Equal(summary, await serdes.SessionSummaryDeserializer.DeserializeAsync(actual, false, context));
     }
 }
