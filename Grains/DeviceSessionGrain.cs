@@ -201,7 +201,8 @@ public sealed partial class DeviceSessionGrain(
 
     private Task WriteAsync(DeviceState state, SessionSummary? pendingSummary)
     {
-        storage.State = PersistedDeviceState.From(state, segmenter.Deadlines(state), pendingSummary);
+        var deadlines = pendingSummary is null ? segmenter.Deadlines(state) : SessionSegmenter.DeadlinesWithPendingSummary(time.GetUtcNow());
+        storage.State = PersistedDeviceState.From(state, deadlines, pendingSummary);
         return storage.WriteStateAsync();
     }
 

@@ -129,6 +129,14 @@ public sealed class SessionSegmenter
         return true;
     }
 
+    /// <summary>
+    /// The moments the partition's deadline scheduler must watch for a device whose timeout summary was recorded at
+    /// <paramref name="recordedAt"/> but may not be published yet: due at once (any stream time passes the event-time
+    /// deadline, and the processing-time one has passed), and never purged, so the scheduler wakes the device until the
+    /// summary is out, even if the activation that recorded it died.
+    /// </summary>
+    public static DeviceDeadlines DeadlinesWithPendingSummary(DateTimeOffset recordedAt) => new(DateTimeOffset.UnixEpoch, recordedAt, null);
+
     /// <summary>The moments the partition's deadline scheduler must watch for this device (see <see cref="Decide"/>).</summary>
     public DeviceDeadlines Deadlines(DeviceState state) => state.Open is { } open
         ? new(open.LastEventTime + _options.InactivityTimeout, open.LastArrival + _options.InactivityTimeout, null)
