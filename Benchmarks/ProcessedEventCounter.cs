@@ -15,6 +15,28 @@ internal sealed class ProcessedEventCounter : IIncomingGrainCallFilter
 
     public static void Reset() => Interlocked.Exchange(ref _processed, 0);
 
+    /// <summary>
+    /// Waits until <paramref name="expected"/> events were processed, writing the count and the rate of the last second
+    /// to stderr once a second (a profiler attached for a window can take its event count from these lines).
+    /// </summary>
+    public static async Task WaitForAsync(long expected, string column)
+    {
+        var last = Processed;
+        var lastAt = DateTime.UtcNow;
+        while (Processed < expected)
+        {
+            await Task.Delay(20);
+            var now = DateTime.UtcNow;
+            if (now - lastAt < TimeSpan.FromSeconds(1))
+                continue;
+            var processed = Processed;
+            Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"[progress] {now:HH:mm:ss.fff} {column}: {processed:N0} / {expected:N0} processed, {(processed - last) / (now - lastAt).TotalSeconds:N0}/s"));
+            last = processed;
+            lastAt = now;
+        }
+    }
+
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();

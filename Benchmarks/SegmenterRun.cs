@@ -12,8 +12,7 @@ internal static class SegmenterRun
         // Measured from here: the silos are up (start-up and the first reads are not part of the steady state).
         var before = ProcessedEventCounter.Processed;
         using var sampler = ResourceSampler.Start(infrastructure.RedisPid);
-        while (ProcessedEventCounter.Processed < expected)
-            await Task.Delay(20);
+        await ProcessedEventCounter.WaitForAsync(expected, silos == 1 ? "segmenter" : $"segmenter ({silos} silos)");
         return sampler.Finish(silos == 1 ? "segmenter" : $"segmenter ({silos} silos)", ProcessedEventCounter.Processed - before, 0);
     }
 }

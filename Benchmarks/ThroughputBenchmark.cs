@@ -32,7 +32,7 @@ internal static class ThroughputBenchmark
             if (columns.Contains("ceiling"))
             {
                 Console.Error.WriteLine($"[{deviceCount} devices] orleans-ceiling");
-                results.Add(await OrleansCeiling.RunAsync(workload, partitions, infrastructure.RedisPid, infrastructure.RedisConnectionString));
+                results.Add(await OrleansCeiling.RunAsync(workload, partitions, infrastructure.RedisPid, infrastructure.RedisConnectionString, cacheSize));
             }
 
             foreach (var silos in columns.Contains("segmenter") ? siloCounts : [])

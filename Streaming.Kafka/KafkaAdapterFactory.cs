@@ -106,6 +106,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
             Time,
             Handover(topic.Name, partition),
             _progressListeners,
+            _services.GetService<ILocalSiloDetails>()?.SiloAddress,
             _loggerFactory.CreateLogger<KafkaQueueReceiver>());
     }
 

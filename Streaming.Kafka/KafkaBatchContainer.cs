@@ -34,6 +34,9 @@ public sealed class KafkaBatchContainer : IBatchContainer
     [NonSerialized]
     private int _failedAttempts;
 
+    [NonSerialized]
+    private SiloAddress? _reader;
+
     [Id(0)]
     public StreamId StreamId { get; }
 
@@ -78,6 +81,13 @@ public sealed class KafkaBatchContainer : IBatchContainer
         return this;
     }
 
+    /// <summary>Names the silo that read this container (local only), for <see cref="ImportRequestContext"/>.</summary>
+    internal KafkaBatchContainer ReadOn(SiloAddress? reader)
+    {
+        _reader = reader;
+        return this;
+    }
+
     /// <summary>Counts a failed attempt unless it was a passing failure; returns the count.</summary>
     internal int DeliveryFailed(bool transient) => transient ? FailedAttempts : Interlocked.Increment(ref _failedAttempts);
 
@@ -90,8 +100,18 @@ public sealed class KafkaBatchContainer : IBatchContainer
         }
     }
 
-    /// <summary>Kafka records carry no Orleans request context.</summary>
-    public bool ImportRequestContext() => false;
+    /// <summary>
+    /// Kafka records carry no Orleans request context. The delivery call carries one thing: the silo that read the
+    /// container, as the placement hint, so a consumer with prefer-local placement is activated beside the reader, and
+    /// one that finds itself elsewhere can migrate there (the hint is what Orleans' migration places by).
+    /// </summary>
+    public bool ImportRequestContext()
+    {
+        if (_reader is null)
+            return false;
+        RequestContext.Set(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey, _reader);
+        return true;
+    }
 
     public override string ToString() => $"[{StreamId} p{Partition} {FirstOffset}..{LastOffset} ({Events.Length})]";
 }

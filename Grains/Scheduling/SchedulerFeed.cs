@@ -25,6 +25,9 @@ public sealed partial class SchedulerFeed(IGrainFactory grains, ILocalSiloDetail
     /// <summary>The input partitions this silo reads now.</summary>
     public IReadOnlyCollection<PartitionProgress> Partitions => [.. _latest.Values];
 
+    /// <summary>Whether this silo reads <paramref name="partition"/> of the input now (it has reported progress for it).</summary>
+    public bool Reads(int partition) => _latest.ContainsKey(partition);
+
     public void OnProgress(PartitionProgress progress)
     {
         if (string.Equals(progress.Source, options.Value.EventsTopic, StringComparison.Ordinal))

@@ -34,6 +34,7 @@ internal sealed partial class KafkaQueueReceiver(
     TimeProvider time,
     PartitionHandover? handover,
     IReadOnlyList<IPartitionProgressListener> listeners,
+    SiloAddress? reader,
     ILogger logger) : IQueueAdapterReceiver
 {
     private readonly ILogger _logger = logger;
@@ -245,7 +246,7 @@ internal sealed partial class KafkaQueueReceiver(
         {
             var (offsets, events, batchRecords) = streams[order[i]];
             containers.Add(new KafkaBatchContainer(order[i], partition, [.. offsets], [.. events], i == order.Count - 1 ? lastHandled : -1)
-                .WithDelivery(batchRecords, _failures));
+                .WithDelivery(batchRecords, _failures).ReadOn(reader));
         }
 
         // Without a container nothing can be dropped by the agent: the dead letters are acknowledged, so they count now.

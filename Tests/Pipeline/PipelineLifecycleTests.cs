@@ -20,10 +20,10 @@ public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaReg
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
-    private Task<SegmenterTestPipeline> StartAsync(int silos = 1, TimeSpan? purgeAfter = null) =>
+    private Task<SegmenterTestPipeline> StartAsync(int silos = 1, TimeSpan? purgeAfter = null, TimeSpan? timeout = null) =>
         SegmenterTestPipeline.StartAsync(kafka, registry, redis, silos, partitions: 2, rules: o =>
         {
-            o.InactivityTimeout = TimeSpan.FromSeconds(2);
+            o.InactivityTimeout = timeout ?? TimeSpan.FromSeconds(2);
             o.PurgeAfter = purgeAfter ?? TimeSpan.FromMinutes(5);
         });
 
@@ -153,6 +153,44 @@ public sealed class PipelineLifecycleTests(EmbeddedKafkaFixture kafka, SchemaReg
             Assert.True(DateTime.UtcNow < deadline, $"schedulers not beside their readers: {string.Join("; ", placed.Select((x, p) => $"{p}: read on {x.Reader}, scheduled on {x.Scheduler}"))}");
             await Task.Delay(250);
         }
+    }
+
+    [Fact]
+    public async Task Device_grains_move_beside_the_silo_that_reads_their_partition()
+    {
+        // A timeout would end the activations too (a device that timed out leaves memory): none may happen here.
+        await using var pipeline = await StartAsync(silos: 2, timeout: TimeSpan.FromMinutes(2));
+        string? ReaderOf(int partition) => pipeline.Cluster.Silos
+            .FirstOrDefault(silo => silo.ServiceProvider.GetRequiredService<SchedulerFeed>().Reads(partition))?.SiloAddress.ToString();
+        await SegmenterTestPipeline.WaitUntilAsync(() => ReaderOf(0) is not null && ReaderOf(1) is not null, Patience, "a reader for each partition");
+
+        // Activated by queries first, each on the silo that does not read its partition (placement hint), so that every
+        // delivery to it would cross silos.
+        var devices = Enumerable.Range(0, 12).Select(i => $"roaming-{i}").ToList();
+        var partitionOf = new Dictionary<string, int>();
+        foreach (var device in devices)
+        {
+            partitionOf[device] = await pipeline.PartitionOfAsync(device);
+            var elsewhere = pipeline.Cluster.Silos.First(s => s.SiloAddress.ToString() != ReaderOf(partitionOf[device])).SiloAddress;
+            RequestContext.Set(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey, elsewhere);
+            await pipeline.Device(device).GetOpenSession();
+            RequestContext.Clear();
+        }
+
+        string? HostOf(string device) => pipeline.Cluster.Silos.FirstOrDefault(silo =>
+            pipeline.Cluster.TryGetGrainContext(GrainId.Create("devicesession", device), out var context) && Hosts(silo, context))?.SiloAddress.ToString();
+        Assert.All(devices, d => Assert.NotEqual(ReaderOf(partitionOf[d]), HostOf(d))); // the test starts from misplaced grains
+
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var device in devices)
+                await pipeline.ProduceAsync(device, At(round == 0 ? DeviceWokeUp.Instance : new DataReceived("wind", round), round * 0.1));
+            await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count == devices.Count * (round + 1), Patience, $"round {round}");
+        }
+
+        // A misplaced device migrates once idle after a delivery; it then stays active, beside its reader.
+        await SegmenterTestPipeline.WaitUntilAsync(() => devices.All(d => HostOf(d) is { } host && host == ReaderOf(partitionOf[d])), Patience,
+            "every device beside the reader of its partition");
     }
 
     private static bool Hosts(Orleans.TestingHost.InProcessSiloHandle silo, IGrainContext context) =>
