@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Segmenter.Streaming.Kafka.Metrics;
 using Segmenter.Streaming.Kafka.Producing;
 
 namespace Segmenter.Streaming.Kafka.Delivery;
@@ -18,7 +17,6 @@ internal sealed partial class DeliveryFailurePolicy(
     int partition,
     KafkaStreamOptions options,
     DeadLetterPublisher deadLetters,
-    KafkaStreamMetrics metrics,
     ILogger logger)
 {
     public const string Kind = "DeliveryFailed";
@@ -45,8 +43,6 @@ internal sealed partial class DeliveryFailurePolicy(
         var reason = $"Delivery to the consumers of stream {container.StreamId} failed {container.FailedAttempts} times; last: {Describe(failure)}";
         var records = container.Records ?? [];
         await Task.WhenAll(records.Select(r => deadLetters.PublishAsync(r, Kind, reason)));
-        for (var i = 0; i < records.Count; i++)
-            metrics.DeadLettered(topic, Kind);
         LogDeadLettered(failure, topic, partition, container.FirstOffset, container.LastOffset, records.Count, container.FailedAttempts, deadLetters.Topic);
     }
 

@@ -41,7 +41,7 @@ internal sealed partial class KafkaQueueReceiver(
     private readonly List<ConsumeResult<byte[], byte[]>> _undecoded = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly DeliveryProgressTracker _progress = new();
-    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, metrics, logger);
+    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, logger);
     private Task<IConsumer<byte[], byte[]>>? _start;
     private OffsetCommitter? _committer;
     private long _position;
@@ -199,12 +199,9 @@ internal sealed partial class KafkaQueueReceiver(
                     decoded = KafkaDecodeResult.Poison(KafkaDecodeResult.DecoderFailedKind, $"{e.GetType().FullName}: {e.Message}");
                 }
 
-                if (decoded.IsPoison)
-                {
-                    await deadLetters.PublishAsync(record, decoded.PoisonKind!, decoded.PoisonReason!);
-                    metrics.DeadLettered(topic.Name, decoded.PoisonKind!);
+                // A dead letter that no shape of could be written was logged and counted by the publisher: done with, too.
+                if (decoded.IsPoison && await deadLetters.PublishAsync(record, decoded.PoisonKind!, decoded.PoisonReason!))
                     LogDeadLettered(topic.Name, partition, record.Offset.Value, decoded.PoisonKind!, decoded.PoisonReason!, deadLetters.Topic);
-                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
