@@ -102,7 +102,7 @@ internal sealed partial class DeadLetterPublisher(IRecordProducer producer, stri
         catch (Exception e) when (e is not (KafkaException or ObjectDisposedException or OperationCanceledException))
         {
             // The client refused the record itself (an argument it cannot send): the same record is refused again.
-            return (false, $"{e.GetType().FullName}: {e.Message}");
+            return (false, ExceptionText.Chain(e, maxLength: 500));
         }
     }
 

@@ -41,7 +41,7 @@ internal sealed partial class KafkaQueueReceiver(
     private readonly List<ConsumeResult<byte[], byte[]>> _undecoded = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly DeliveryProgressTracker _progress = new();
-    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, logger);
+    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, time, logger);
     private Task<IConsumer<byte[], byte[]>>? _start;
     private OffsetCommitter? _committer;
     private long _position;
@@ -196,7 +196,7 @@ internal sealed partial class KafkaQueueReceiver(
                 {
                     // Only the deferred exception means "retry later" (IKafkaRecordDecoder): anything else would fail the
                     // same way on the same bytes forever, so the record is dead-lettered and the partition goes on.
-                    decoded = KafkaDecodeResult.Poison(KafkaDecodeResult.DecoderFailedKind, $"{e.GetType().FullName}: {e.Message}");
+                    decoded = KafkaDecodeResult.Poison(KafkaDecodeResult.DecoderFailedKind, $"{ExceptionText.TypeName(e.GetType())}: {e.Message}");
                 }
 
                 // A dead letter that no shape of could be written was logged and counted by the publisher: done with, too.
