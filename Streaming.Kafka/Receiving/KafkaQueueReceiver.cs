@@ -47,12 +47,17 @@ internal sealed partial class KafkaQueueReceiver(
     private long _position;
     private long _highWatermark;
     private DateTimeOffset? _undecodedSince;
+    private readonly DeferredDecodeBackoff _deferral = new(time);
+    private long _lastDeferralWarningTicks;
     private Task _endSample = Task.CompletedTask;
     private long _lastEndSampleTicks;
     private long _lastReportTicks;
 
     /// <summary>How often a partition's figures are published at most (metrics, progress listeners).</summary>
     private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>While records stay deferred, a warning says so at most this often (the retries in between log at debug level).</summary>
+    private static readonly TimeSpan DeferralWarningInterval = TimeSpan.FromSeconds(30);
 
     public QueueId QueueId => queueId;
 
@@ -77,6 +82,13 @@ internal sealed partial class KafkaQueueReceiver(
         if (!_start.IsCompletedSuccessfully)
             return [];
         var consumer = _start.Result;
+        if (_undecoded.Count > 0 && !_deferral.IsDue)
+        {
+            // Kept records go first and are not due yet: reading on would only queue more behind them.
+            ReportProgress(consumer);
+            return [];
+        }
+
         var limit = maxCount > 0 ? Math.Min(maxCount, options.MaxBatchSize) : options.MaxBatchSize;
 
         // Records kept from a read whose decoding failed for a passing reason come first, in order.
@@ -206,9 +218,9 @@ internal sealed partial class KafkaQueueReceiver(
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // A passing failure: the decoder deferred the record (registry unreachable), or the dead-letter write failed
-                // for a reason other than size (broker unreachable). Keep this record and the rest, in order, for the next read.
-                LogDecodeDeferred(e, topic.Name, partition, record.Offset.Value, records.Count - i);
+                // for a passing reason (broker unreachable). Keep this record and the rest, in order, for a later read.
                 _undecoded.AddRange(records.Skip(i));
+                Deferred(e, record.Offset.Value);
                 break;
             }
 
@@ -234,6 +246,11 @@ internal sealed partial class KafkaQueueReceiver(
 
         _progress.EndOfRead();
         _undecodedSince = _undecoded.Count == 0 ? null : _undecodedSince ?? time.GetUtcNow();
+        if (_undecoded.Count == 0 && _deferral.Failures > 0)
+        {
+            LogDecodeResumed(topic.Name, partition, _deferral.Offset, _deferral.Failures, _deferral.FailingFor.TotalSeconds);
+            _deferral.Succeeded();
+        }
 
         // First appearance order is first-offset order, which the cache relies on for its commit watermark. The last
         // container carries the read's end, so dead-lettered records count as read only once the agent took the read.
@@ -249,6 +266,25 @@ internal sealed partial class KafkaQueueReceiver(
         if (containers.Count == 0 && lastHandled >= 0)
             cache.MarkReadUpTo(lastHandled);
         return containers;
+    }
+
+    /// <summary>Backs off the next decode of the kept records; the first deferral is a warning, then one warning per interval.</summary>
+    private void Deferred(Exception failure, long offset)
+    {
+        var delay = _deferral.Failed(offset);
+        var failures = _deferral.Failures;
+        if (failures == 1)
+        {
+            LogDecodeDeferred(failure, topic.Name, partition, offset, _undecoded.Count, delay.TotalSeconds, DeferredDecodeBackoff.Longest.TotalSeconds);
+            _lastDeferralWarningTicks = time.GetTimestamp();
+        }
+        else if (time.GetElapsedTime(_lastDeferralWarningTicks) >= DeferralWarningInterval)
+        {
+            LogStillDeferred(topic.Name, partition, offset, failures, _deferral.FailingFor.TotalSeconds, _undecoded.Count, ExceptionText.Chain(failure, maxLength: 500));
+            _lastDeferralWarningTicks = time.GetTimestamp();
+        }
+        else
+            LogDecodeDeferredAgain(topic.Name, partition, offset, failures, delay.TotalSeconds);
     }
 
     private async Task<IConsumer<byte[], byte[]>> StartAsync(CancellationToken cancellationToken)
@@ -473,8 +509,17 @@ internal sealed partial class KafkaQueueReceiver(
     [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] dead-lettered record at offset {Offset} ({Kind}): {Reason} -> {DeadLetterTopic}")]
     private partial void LogDeadLettered(string topic, int partition, long offset, string kind, string reason, string deadLetterTopic);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} failed for a passing reason; {Count} records wait for the next read")]
-    private partial void LogDecodeDeferred(Exception exception, string topic, int partition, long offset, int count);
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} failed for a passing reason; {Count} records wait and are decoded again in {Delay} s (backing off to {Longest} s)")]
+    private partial void LogDecodeDeferred(Exception exception, string topic, int partition, long offset, int count, double delay, double longest);
+
+    [LoggerMessage(LogLevel.Debug, "{Topic}[{Partition}]: decoding at offset {Offset} deferred again (attempt {Attempts}); next in {Delay} s")]
+    private partial void LogDecodeDeferredAgain(string topic, int partition, long offset, int attempts, double delay);
+
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} still deferred after {Attempts} attempts over {Seconds:0} s; {Count} records wait; last: {Reason}")]
+    private partial void LogStillDeferred(string topic, int partition, long offset, int attempts, double seconds, int count, string reason);
+
+    [LoggerMessage(LogLevel.Information, "{Topic}[{Partition}]: decoding at offset {Offset} resumed after {Attempts} deferred attempts over {Seconds:0.0} s")]
+    private partial void LogDecodeResumed(string topic, int partition, long offset, int attempts, double seconds);
 
     [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: consume error: {Reason}")]
     private partial void LogConsumeError(Exception exception, string topic, int partition, string reason);

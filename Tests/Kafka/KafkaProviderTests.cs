@@ -253,6 +253,25 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_deferred_record_is_decoded_again_after_pauses_that_double_and_then_flows_in_order()
+    {
+        var topic = kafka.NewTopic("backoff", partitions: 1);
+        var run = topic;
+        ProduceInOrder(topic, ("k", "defer-5-late"), ("k", "after"));
+
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        var received = await TestEventSink.WaitForAsync(run, 2, Patience);
+
+        Assert.Equal(["defer-5-late", "after"], received.Select(e => e.Value));
+        var times = Utf8TestDecoder.AttemptTimes(run, 0, 0);
+        Assert.Equal(6, times.Count); // five deferrals, then decoded (the agent asks every 10 ms meanwhile)
+        var pauses = times.Zip(times.Skip(1), (a, b) => System.Diagnostics.Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).ToList();
+        for (var i = 0; i < pauses.Count; i++)
+            Assert.True(pauses[i] >= 100 * (1 << i), $"pause {i} was {pauses[i]:0} ms (all: {string.Join(", ", pauses.Select(p => p.ToString("0", CultureInfo.InvariantCulture)))})");
+        Assert.Equal(1, Utf8TestDecoder.AttemptsAt(run, 0, 1)); // the record behind it waited, undecoded
+    }
+
+    [Fact]
     public async Task A_dead_letter_too_large_to_write_is_written_truncated_and_points_to_the_original()
     {
         var topic = kafka.NewTopic("oversized", partitions: 1);
