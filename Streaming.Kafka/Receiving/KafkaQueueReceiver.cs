@@ -148,9 +148,8 @@ internal sealed partial class KafkaQueueReceiver(
         try
         {
             // Only what a cursor claimed: a read the agent took but never registered (it was stopping) is not done.
-            var delivered = cache.HandoverOffset;
             if (_committer is { } committer)
-                await committer.FlushAsync(delivered).WaitAsync(timeout, cancellationToken);
+                await committer.FlushAsync(cache.HandoverOffset).WaitAsync(timeout, cancellationToken);
             LogHandedOver(topic.Name, partition, _committer?.Committed ?? -1, _position, cache.EventCount);
             await (handover?.ReleaseAsync() ?? Task.CompletedTask);
         }
