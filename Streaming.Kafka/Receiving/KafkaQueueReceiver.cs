@@ -47,6 +47,8 @@ internal sealed partial class KafkaQueueReceiver(
     private long _position;
     private long _highWatermark;
     private DateTimeOffset? _undecodedSince;
+    private DateTimeOffset? _readSince;
+    private int _readPending;
     private readonly DeferredDecodeBackoff _deferral = new(time);
     private long _lastDeferralWarningTicks;
     private Task _endSample = Task.CompletedTask;
@@ -103,7 +105,7 @@ internal sealed partial class KafkaQueueReceiver(
 
         if (fresh > 0)
             metrics.Consumed(topic.Name, partition, fresh);
-        IList<IBatchContainer> containers = records.Count == 0 ? [] : await DecodeAndPackAsync(records, cancellationToken);
+        IList<IBatchContainer> containers = records.Count == 0 ? [] : await DecodeAndPackAsync(consumer, records, cancellationToken);
         ReportProgress(consumer);
         return containers;
     }
@@ -188,7 +190,27 @@ internal sealed partial class KafkaQueueReceiver(
         }
     }
 
-    private async Task<IList<IBatchContainer>> DecodeAndPackAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
+    /// <remarks>
+    /// While it runs, the read's records are neither in the cache nor kept as undecoded: they count as pending (read,
+    /// not delivered) from the read's start, so that a read waiting on a slow dead-letter write shows in the
+    /// partition's pending age and stall figures.
+    /// </remarks>
+    private async Task<IList<IBatchContainer>> DecodeAndPackAsync(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
+    {
+        _readSince = time.GetUtcNow();
+        _readPending = records.Count;
+        try
+        {
+            return await DecodeAndPackCoreAsync(consumer, records, cancellationToken);
+        }
+        finally
+        {
+            _readSince = null;
+            _readPending = 0;
+        }
+    }
+
+    private async Task<IList<IBatchContainer>> DecodeAndPackCoreAsync(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
     {
         var streams = new Dictionary<StreamId, (List<long> Offsets, List<object> Events, List<ConsumeResult<byte[], byte[]>> Records)>();
         var order = new List<StreamId>();
@@ -211,7 +233,7 @@ internal sealed partial class KafkaQueueReceiver(
                 }
 
                 // A dead letter that no shape of could be written was logged and counted by the publisher: done with, too.
-                if (decoded.IsPoison && await deadLetters.PublishAsync(record, decoded.PoisonKind!, decoded.PoisonReason!))
+                if (decoded.IsPoison && await DeadLetterAsync(consumer, record, decoded.PoisonKind!, decoded.PoisonReason!))
                     LogDeadLettered(topic.Name, partition, record.Offset.Value, decoded.PoisonKind!, decoded.PoisonReason!, deadLetters.Topic);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -265,6 +287,23 @@ internal sealed partial class KafkaQueueReceiver(
         if (containers.Count == 0 && lastHandled >= 0)
             cache.MarkReadUpTo(lastHandled);
         return containers;
+    }
+
+    /// <summary>
+    /// Writes a dead letter; one that takes longer than a report interval (the broker is slow or unreachable) publishes
+    /// the partition's figures meanwhile, as the agent waits on this read and reports nothing else until it returns.
+    /// </summary>
+    private async Task<bool> DeadLetterAsync(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> record, string kind, string reason)
+    {
+        var write = deadLetters.PublishAsync(record, kind, reason);
+        if (!write.IsCompleted)
+        {
+            await Task.WhenAny(write, Task.Delay(ReportInterval, time, CancellationToken.None));
+            if (!write.IsCompleted)
+                ReportProgress(consumer, force: true);
+        }
+
+        return await write;
     }
 
     /// <summary>Backs off the next decode of the kept records; the first deferral is a warning, then one warning per interval.</summary>
@@ -439,19 +478,19 @@ internal sealed partial class KafkaQueueReceiver(
 
         var now = time.GetUtcNow();
         var committed = _committer?.Committed ?? -1;
-        var oldestPending = cache.OldestPendingSince is { } cached && _undecodedSince is { } undecoded
-            ? (cached < undecoded ? cached : undecoded)
-            : cache.OldestPendingSince ?? _undecodedSince;
+        var oldestPending = Earliest(Earliest(cache.OldestPendingSince, _undecodedSince), _readSince);
         var streamTime = _progress.StreamTime;
         var caughtUpAt = _progress.CaughtUpAt;
         metrics.Report(new PartitionStatus(topic.Name, partition, _position, Math.Max(_highWatermark, _position), committed,
-            delivered, cache.EventCount + _undecoded.Count, oldestPending, streamTime, caughtUpAt, now));
+            delivered, cache.EventCount + _undecoded.Count + _readPending, oldestPending, streamTime, caughtUpAt, now));
         if (listeners.Count == 0)
             return;
         var progress = new PartitionProgress(topic.Name, partition, delivered, streamTime, caughtUpAt, committed, now);
         foreach (var listener in listeners)
             listener.OnProgress(progress);
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && b is { } y ? (x < y ? x : y) : a ?? b;
 
     /// <remarks>
     /// While the consumer already knows of unread records (<paramref name="knownUnread"/>), the partition cannot be caught
