@@ -67,9 +67,9 @@ public static class SegmenterSiloBuilderExtensions
         silo.AddKafkaStreams(SegmenterOptions.StreamProvider, kafka => kafka.Configure<IOptions<SegmenterOptions>>((options, segmenter) =>
         {
             var topics = segmenter.Value;
-            // Redis unreachable or slow is an outage, not a bad record: such deliveries stall and resume, never dead-letter.
-            options.IsTransientDeliveryFailure = TransientDeliveryFailures.Including(
-                "StackExchange.Redis.RedisConnectionException", "StackExchange.Redis.RedisTimeoutException");
+            // Redis unreachable, slow, loading or failing over is an outage, not a bad record: such deliveries stall and
+            // resume (up to PassingFailureLimit), never dead-letter after a few attempts.
+            options.IsTransientDeliveryFailure = TransientDeliveryFailures.Including(RedisOutages.IsOutage);
             configure(options);
             options.DeadLetterTopic = topics.DeadLetterTopic;
             var input = options.AddInputTopic(topics.EventsTopic, sp => new DeviceInputDecoder(sp.GetRequiredService<ContractSerdes>()), StreamNamespaces.Events);

@@ -102,7 +102,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
             cache = new DeliveryTrackingCache(_options.CacheSize, Time);
         var decoder = _decoders.GetOrAdd(topic.Name, _ => topic.Decoder!(_services));
         return new KafkaQueueReceiver(queueId, topic, partition, decoder, cache, _options, _name,
-            new DeadLetterPublisher(_producer.Value, _options.DeadLetterTopic, _loggerFactory.CreateLogger<DeadLetterPublisher>()), Metrics,
+            new DeadLetterPublisher(_producer.Value, _options.DeadLetterTopic, Metrics, _loggerFactory.CreateLogger<DeadLetterPublisher>()), Metrics,
             Time,
             Handover(topic.Name, partition),
             _progressListeners,

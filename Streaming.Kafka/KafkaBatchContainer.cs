@@ -32,7 +32,7 @@ public sealed class KafkaBatchContainer : IBatchContainer
     private Delivery.DeliveryFailurePolicy? _failurePolicy;
 
     [NonSerialized]
-    private int _failedAttempts;
+    private System.Collections.Concurrent.ConcurrentDictionary<Delivery.DeliveryConsumer, Delivery.DeliveryFailures>? _failures;
 
     [NonSerialized]
     private SiloAddress? _reader;
@@ -71,9 +71,6 @@ public sealed class KafkaBatchContainer : IBatchContainer
     /// <summary>What the reading silo does when delivering this container keeps failing (local only).</summary>
     internal Delivery.DeliveryFailurePolicy? FailurePolicy => _failurePolicy;
 
-    /// <summary>Failed delivery attempts that count towards giving up (passing failures do not).</summary>
-    internal int FailedAttempts => Volatile.Read(ref _failedAttempts);
-
     internal KafkaBatchContainer WithDelivery(IReadOnlyList<Confluent.Kafka.ConsumeResult<byte[], byte[]>> records, Delivery.DeliveryFailurePolicy policy)
     {
         _records = records;
@@ -88,8 +85,15 @@ public sealed class KafkaBatchContainer : IBatchContainer
         return this;
     }
 
-    /// <summary>Counts a failed attempt unless it was a passing failure; returns the count.</summary>
-    internal int DeliveryFailed(bool transient) => transient ? FailedAttempts : Interlocked.Increment(ref _failedAttempts);
+    /// <summary>What delivering this container to <paramref name="consumer"/> went through; null while it never failed.</summary>
+    internal Delivery.DeliveryFailures? FailuresOf(Delivery.DeliveryConsumer consumer) => _failures?.GetValueOrDefault(consumer);
+
+    /// <summary>As above, started at <paramref name="now"/> on the first failure. Each consumer has its own: one may fail where another does not.</summary>
+    internal Delivery.DeliveryFailures FailuresOf(Delivery.DeliveryConsumer consumer, DateTimeOffset now) =>
+        LazyInitializer.EnsureInitialized(ref _failures).GetOrAdd(consumer, static (_, at) => new Delivery.DeliveryFailures(at), now);
+
+    /// <summary>The event at <paramref name="index"/> alone, to find which record of a failing container fails.</summary>
+    internal KafkaBatchContainer One(int index) => new KafkaBatchContainer(StreamId, Partition, [Offsets[index]], [Events[index]]).ReadOn(_reader);
 
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
     {

@@ -82,15 +82,34 @@ public sealed class KafkaStreamOptions
     /// <summary>
     /// How many times a delivery that fails for a reason other than a passing one (see
     /// <see cref="IsTransientDeliveryFailure"/>) is attempted before its records go to the dead-letter topic (kind
-    /// <c>DeliveryFailed</c>) and the partition moves on. The pulling agent waits longer between attempts each time
-    /// (1, 2, 4, 8 s...). Passing failures are retried as long as the agent retries: an outage stalls, then resumes.
+    /// <c>DeliveryFailed</c>) and the partition moves on — and no sooner than <see cref="DeliveryFailureMinimumTime"/>
+    /// after its first failure. The pulling agent waits longer between attempts each time (1, 2, 4, 8 s... up to 30 s).
     /// </summary>
     public int DeliveryAttempts { get; set; } = 5;
 
     /// <summary>
-    /// Whether a failed delivery may succeed if retried (an unreachable store, broker or silo): such failures never
-    /// dead-letter a record. The default, <see cref="Delivery.TransientDeliveryFailures.IsTransient"/>, knows timeouts,
-    /// connections, silos and Kafka's retriable errors; extend it with <see cref="Delivery.TransientDeliveryFailures.Including"/>.
+    /// The least time a delivery failing for a reason that is not passing keeps being retried, whatever
+    /// <see cref="DeliveryAttempts"/> says. Five attempts take about 15 s; an outage whose error nobody listed as passing
+    /// (a new exception type of a store, a failover that answers oddly) usually lasts longer than that, and a minute rides
+    /// out a restart or a failover while a record that fails for good still holds its partition's commits for little more.
+    /// </summary>
+    public TimeSpan DeliveryFailureMinimumTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a delivery may keep failing, for any reason (passing ones included), before its records are
+    /// dead-lettered (kind <c>DeliveryFailed</c>, the reason says for how long, with the last exception). A passing
+    /// failure is usually an outage (Redis, the broker, a silo), which must stall and resume without loss: this bound is
+    /// well above the few minutes such outages last. It is also what ends a delivery to a grain that hangs on a record:
+    /// Orleans reports a call that got no answer in time (<c>TimeoutException</c>) the same way whether the store is
+    /// slow or the grain never returns.
+    /// </summary>
+    public TimeSpan PassingFailureLimit { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Whether a failed delivery may succeed if retried (an unreachable store, broker or silo): such failures are retried
+    /// for up to <see cref="PassingFailureLimit"/>, never cut short by <see cref="DeliveryAttempts"/>. The default,
+    /// <see cref="Delivery.TransientDeliveryFailures.IsTransient"/>, knows timeouts, connections, silos and Kafka's
+    /// retriable errors; extend it with <c>TransientDeliveryFailures.Including</c>.
     /// </summary>
     public Func<Exception, bool> IsTransientDeliveryFailure { get; set; } = Delivery.TransientDeliveryFailures.IsTransient;
 

@@ -53,6 +53,12 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             Problem(nameof(options.StallThreshold), $"must be positive (got {options.StallThreshold}).");
         if (options.DeliveryAttempts < 1)
             Problem(nameof(options.DeliveryAttempts), $"must be at least 1 (got {options.DeliveryAttempts}).");
+        if (options.DeliveryFailureMinimumTime < TimeSpan.Zero)
+            Problem(nameof(options.DeliveryFailureMinimumTime), $"must not be negative (got {options.DeliveryFailureMinimumTime}).");
+        if (options.PassingFailureLimit <= TimeSpan.Zero)
+            Problem(nameof(options.PassingFailureLimit), $"must be positive (got {options.PassingFailureLimit}).");
+        if (options.IsTransientDeliveryFailure is null)
+            Problem(nameof(options.IsTransientDeliveryFailure), "is required (TransientDeliveryFailures.IsTransient is the default).");
         if (options.MaxBatchSize < 1)
             Problem(nameof(options.MaxBatchSize), $"must be at least 1 (got {options.MaxBatchSize}).");
         if (options.CacheSize < options.MaxBatchSize)

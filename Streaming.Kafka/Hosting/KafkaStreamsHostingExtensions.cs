@@ -16,9 +16,11 @@ namespace Segmenter.Streaming.Kafka.Hosting;
 public static class KafkaStreamsHostingExtensions
 {
     /// <summary>
-    /// How long the pulling agent keeps retrying one delivery before it gives up on it. Effectively forever: an event
-    /// is never skipped because its consumer was down for a while (a Redis outage stalls the stream, then it resumes).
-    /// Failures that are not passing ones are bounded by <see cref="KafkaStreamOptions.DeliveryAttempts"/> instead.
+    /// How long the pulling agent keeps retrying one delivery before it gives up on it: effectively never, because the
+    /// provider bounds retries itself (<see cref="KafkaStreamOptions.PassingFailureLimit"/>,
+    /// <see cref="KafkaStreamOptions.DeliveryAttempts"/>), dead-lettering what it gives up on. When the agent gives up,
+    /// it only skips the container and tells the failure handler: no dead letter, and the commit stays pinned before it
+    /// until the partition restarts.
     /// </summary>
     public static readonly TimeSpan DefaultMaxEventDeliveryTime = TimeSpan.FromDays(365);
 

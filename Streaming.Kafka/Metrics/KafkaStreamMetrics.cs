@@ -16,6 +16,7 @@ public sealed class KafkaStreamMetrics : IDisposable
     private readonly Counter<long> _consumed;
     private readonly Counter<long> _produced;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _deadLetterLost;
     private readonly Counter<long> _skipped;
     private readonly Counter<long> _commits;
     private readonly Histogram<double> _commitDuration;
@@ -24,6 +25,7 @@ public sealed class KafkaStreamMetrics : IDisposable
     private long _consumedTotal;
     private long _producedTotal;
     private long _deadLetteredTotal;
+    private long _deadLetterLostTotal;
     private long _skippedTotal;
     private long _commitsTotal;
     private readonly TimeProvider _time;
@@ -37,7 +39,9 @@ public sealed class KafkaStreamMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _consumed = _meter.CreateCounter<long>("kafka.stream.records.consumed", "{record}", "Records read from input partitions.");
         _produced = _meter.CreateCounter<long>("kafka.stream.records.produced", "{record}", "Records produced to output topics (acknowledged).");
-        _deadLettered = _meter.CreateCounter<long>("kafka.stream.records.dead_lettered", "{record}", "Undecodable records sent to the dead-letter topic.");
+        _deadLettered = _meter.CreateCounter<long>("kafka.stream.records.dead_lettered", "{record}", "Records sent to the dead-letter topic (undecodable, or delivery failed for good), by kind.");
+        _deadLetterLost = _meter.CreateCounter<long>("kafka.stream.records.dead_letter_lost", "{record}",
+            "Records given up on whose dead letter the topic refused in every shape (the error log names their source position).");
         _skipped = _meter.CreateCounter<long>("kafka.stream.records.skipped", "{record}", "Records lost to retention before they were read (offset out of range).");
         _commits = _meter.CreateCounter<long>("kafka.stream.offsets.committed", "{commit}", "Offset commits.");
         _commitDuration = _meter.CreateHistogram<double>("kafka.stream.commit.duration", "ms", "Time an offset commit took.");
@@ -76,6 +80,13 @@ public sealed class KafkaStreamMetrics : IDisposable
         _deadLettered.Add(1, _providerTag, new("topic", topic), new("kind", kind));
     }
 
+    /// <summary>A record was given up on but no dead letter of it could be written.</summary>
+    public void DeadLetterLost(string topic, string kind)
+    {
+        Interlocked.Increment(ref _deadLetterLostTotal);
+        _deadLetterLost.Add(1, _providerTag, new("topic", topic), new("kind", kind));
+    }
+
     public void Skipped(string topic, int partition, long count)
     {
         Interlocked.Add(ref _skippedTotal, count);
@@ -106,6 +117,7 @@ public sealed class KafkaStreamMetrics : IDisposable
             Interlocked.Read(ref _consumedTotal),
             Interlocked.Read(ref _producedTotal),
             Interlocked.Read(ref _deadLetteredTotal),
+            Interlocked.Read(ref _deadLetterLostTotal),
             Interlocked.Read(ref _skippedTotal),
             Interlocked.Read(ref _commitsTotal),
             partitions.Count,

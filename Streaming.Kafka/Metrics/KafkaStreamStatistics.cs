@@ -5,6 +5,7 @@ public sealed record KafkaStreamStatistics(
     long RecordsConsumed,
     long RecordsProduced,
     long RecordsDeadLettered,
+    long RecordsDeadLetterLost,
     long RecordsSkipped,
     long Commits,
     int PartitionsOwned,

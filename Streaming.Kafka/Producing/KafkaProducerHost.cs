@@ -9,7 +9,7 @@ namespace Segmenter.Streaming.Kafka.Producing;
 /// (acks=all, in order per partition, no duplicates on producer retries), batched (linger), compressed, and
 /// partitioning keys with Kafka's murmur2 like the Java client.
 /// </summary>
-internal sealed class KafkaProducerHost : IDisposable
+internal sealed class KafkaProducerHost : IRecordProducer, IDisposable
 {
     private readonly Lazy<IProducer<byte[], byte[]>> _producer;
     private readonly ILogger _logger;

@@ -42,18 +42,25 @@ internal sealed partial class KafkaQueueReceiver(
     private readonly List<ConsumeResult<byte[], byte[]>> _undecoded = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly DeliveryProgressTracker _progress = new();
-    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, metrics, logger);
+    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, time, logger);
     private Task<IConsumer<byte[], byte[]>>? _start;
     private OffsetCommitter? _committer;
     private long _position;
     private long _highWatermark;
     private DateTimeOffset? _undecodedSince;
+    private DateTimeOffset? _readSince;
+    private int _readPending;
+    private readonly DeferredDecodeBackoff _deferral = new(time);
+    private long _lastDeferralWarningTicks;
     private Task _endSample = Task.CompletedTask;
     private long _lastEndSampleTicks;
     private long _lastReportTicks;
 
     /// <summary>How often a partition's figures are published at most (metrics, progress listeners).</summary>
     private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>While records stay deferred, a warning says so at most this often (the retries in between log at debug level).</summary>
+    private static readonly TimeSpan DeferralWarningInterval = TimeSpan.FromSeconds(30);
 
     public QueueId QueueId => queueId;
 
@@ -78,6 +85,13 @@ internal sealed partial class KafkaQueueReceiver(
         if (!_start.IsCompletedSuccessfully)
             return [];
         var consumer = _start.Result;
+        if (_undecoded.Count > 0 && !_deferral.IsDue)
+        {
+            // Kept records go first and are not due yet: reading on would only queue more behind them.
+            ReportProgress(consumer);
+            return [];
+        }
+
         var limit = maxCount > 0 ? Math.Min(maxCount, options.MaxBatchSize) : options.MaxBatchSize;
 
         // Records kept from a read whose decoding failed for a passing reason come first, in order.
@@ -92,7 +106,7 @@ internal sealed partial class KafkaQueueReceiver(
 
         if (fresh > 0)
             metrics.Consumed(topic.Name, partition, fresh);
-        IList<IBatchContainer> containers = records.Count == 0 ? [] : await DecodeAndPackAsync(records, cancellationToken);
+        IList<IBatchContainer> containers = records.Count == 0 ? [] : await DecodeAndPackAsync(consumer, records, cancellationToken);
         ReportProgress(consumer);
         return containers;
     }
@@ -137,9 +151,8 @@ internal sealed partial class KafkaQueueReceiver(
         try
         {
             // Only what a cursor claimed: a read the agent took but never registered (it was stopping) is not done.
-            var delivered = cache.HandoverOffset;
             if (_committer is { } committer)
-                await committer.FlushAsync(delivered).WaitAsync(timeout, cancellationToken);
+                await committer.FlushAsync(cache.HandoverOffset).WaitAsync(timeout, cancellationToken);
             LogHandedOver(topic.Name, partition, _committer?.Committed ?? -1, _position, cache.EventCount);
             await (handover?.ReleaseAsync() ?? Task.CompletedTask);
         }
@@ -178,7 +191,27 @@ internal sealed partial class KafkaQueueReceiver(
         }
     }
 
-    private async Task<IList<IBatchContainer>> DecodeAndPackAsync(List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
+    /// <remarks>
+    /// While it runs, the read's records are neither in the cache nor kept as undecoded: they count as pending (read,
+    /// not delivered) from the read's start, so that a read waiting on a slow dead-letter write shows in the
+    /// partition's pending age and stall figures.
+    /// </remarks>
+    private async Task<IList<IBatchContainer>> DecodeAndPackAsync(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
+    {
+        _readSince = time.GetUtcNow();
+        _readPending = records.Count;
+        try
+        {
+            return await DecodeAndPackCoreAsync(consumer, records, cancellationToken);
+        }
+        finally
+        {
+            _readSince = null;
+            _readPending = 0;
+        }
+    }
+
+    private async Task<IList<IBatchContainer>> DecodeAndPackCoreAsync(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
     {
         var streams = new Dictionary<StreamId, (List<long> Offsets, List<object> Events, List<ConsumeResult<byte[], byte[]>> Records)>();
         var order = new List<StreamId>();
@@ -197,22 +230,19 @@ internal sealed partial class KafkaQueueReceiver(
                 {
                     // Only the deferred exception means "retry later" (IKafkaRecordDecoder): anything else would fail the
                     // same way on the same bytes forever, so the record is dead-lettered and the partition goes on.
-                    decoded = KafkaDecodeResult.Poison(KafkaDecodeResult.DecoderFailedKind, $"{e.GetType().FullName}: {e.Message}");
+                    decoded = KafkaDecodeResult.Poison(KafkaDecodeResult.DecoderFailedKind, $"{ExceptionText.TypeName(e.GetType())}: {e.Message}");
                 }
 
-                if (decoded.IsPoison)
-                {
-                    await deadLetters.PublishAsync(record, decoded.PoisonKind!, decoded.PoisonReason!);
-                    metrics.DeadLettered(topic.Name, decoded.PoisonKind!);
+                // A dead letter that no shape of could be written was logged and counted by the publisher: done with, too.
+                if (decoded.IsPoison && await DeadLetterAsync(consumer, record, decoded.PoisonKind!, decoded.PoisonReason!))
                     LogDeadLettered(topic.Name, partition, record.Offset.Value, decoded.PoisonKind!, decoded.PoisonReason!, deadLetters.Topic);
-                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // A passing failure: the decoder deferred the record (registry unreachable), or the dead-letter write failed
-                // for a reason other than size (broker unreachable). Keep this record and the rest, in order, for the next read.
-                LogDecodeDeferred(e, topic.Name, partition, record.Offset.Value, records.Count - i);
+                // for a passing reason (broker unreachable). Keep this record and the rest, in order, for a later read.
                 _undecoded.AddRange(records.Skip(i));
+                Deferred(e, record.Offset.Value);
                 break;
             }
 
@@ -238,6 +268,11 @@ internal sealed partial class KafkaQueueReceiver(
 
         _progress.EndOfRead();
         _undecodedSince = _undecoded.Count == 0 ? null : _undecodedSince ?? time.GetUtcNow();
+        if (_undecoded.Count == 0 && _deferral.Failures > 0)
+        {
+            LogDecodeResumed(topic.Name, partition, _deferral.Offset, _deferral.Failures, _deferral.FailingFor.TotalSeconds);
+            _deferral.Succeeded();
+        }
 
         // First appearance order is first-offset order, which the cache relies on for its commit watermark. The last
         // container carries the read's end, so dead-lettered records count as read only once the agent took the read.
@@ -253,6 +288,42 @@ internal sealed partial class KafkaQueueReceiver(
         if (containers.Count == 0 && lastHandled >= 0)
             cache.MarkReadUpTo(lastHandled);
         return containers;
+    }
+
+    /// <summary>
+    /// Writes a dead letter; one that takes longer than a report interval (the broker is slow or unreachable) publishes
+    /// the partition's figures meanwhile, as the agent waits on this read and reports nothing else until it returns.
+    /// </summary>
+    private async Task<bool> DeadLetterAsync(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> record, string kind, string reason)
+    {
+        var write = deadLetters.PublishAsync(record, kind, reason);
+        if (!write.IsCompleted)
+        {
+            await Task.WhenAny(write, Task.Delay(ReportInterval, time, CancellationToken.None));
+            if (!write.IsCompleted)
+                ReportProgress(consumer, force: true);
+        }
+
+        return await write;
+    }
+
+    /// <summary>Backs off the next decode of the kept records; the first deferral is a warning, then one warning per interval.</summary>
+    private void Deferred(Exception failure, long offset)
+    {
+        var delay = _deferral.Failed(offset);
+        var failures = _deferral.Failures;
+        if (failures == 1)
+        {
+            LogDecodeDeferred(failure, topic.Name, partition, offset, _undecoded.Count, delay.TotalSeconds, DeferredDecodeBackoff.Longest.TotalSeconds);
+            _lastDeferralWarningTicks = time.GetTimestamp();
+        }
+        else if (time.GetElapsedTime(_lastDeferralWarningTicks) >= DeferralWarningInterval)
+        {
+            LogStillDeferred(topic.Name, partition, offset, failures, _deferral.FailingFor.TotalSeconds, _undecoded.Count, ExceptionText.Chain(failure, maxLength: 500));
+            _lastDeferralWarningTicks = time.GetTimestamp();
+        }
+        else
+            LogDecodeDeferredAgain(topic.Name, partition, offset, failures, delay.TotalSeconds);
     }
 
     private async Task<IConsumer<byte[], byte[]>> StartAsync(CancellationToken cancellationToken)
@@ -408,19 +479,19 @@ internal sealed partial class KafkaQueueReceiver(
 
         var now = time.GetUtcNow();
         var committed = _committer?.Committed ?? -1;
-        var oldestPending = cache.OldestPendingSince is { } cached && _undecodedSince is { } undecoded
-            ? (cached < undecoded ? cached : undecoded)
-            : cache.OldestPendingSince ?? _undecodedSince;
+        var oldestPending = Earliest(Earliest(cache.OldestPendingSince, _undecodedSince), _readSince);
         var streamTime = _progress.StreamTime;
         var caughtUpAt = _progress.CaughtUpAt;
         metrics.Report(new PartitionStatus(topic.Name, partition, _position, Math.Max(_highWatermark, _position), committed,
-            delivered, cache.EventCount + _undecoded.Count, oldestPending, streamTime, caughtUpAt, now));
+            delivered, cache.EventCount + _undecoded.Count + _readPending, oldestPending, streamTime, caughtUpAt, now));
         if (listeners.Count == 0)
             return;
         var progress = new PartitionProgress(topic.Name, partition, delivered, streamTime, caughtUpAt, committed, now);
         foreach (var listener in listeners)
             listener.OnProgress(progress);
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && b is { } y ? (x < y ? x : y) : a ?? b;
 
     /// <remarks>
     /// While the consumer already knows of unread records (<paramref name="knownUnread"/>), the partition cannot be caught
@@ -477,8 +548,17 @@ internal sealed partial class KafkaQueueReceiver(
     [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] dead-lettered record at offset {Offset} ({Kind}): {Reason} -> {DeadLetterTopic}")]
     private partial void LogDeadLettered(string topic, int partition, long offset, string kind, string reason, string deadLetterTopic);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} failed for a passing reason; {Count} records wait for the next read")]
-    private partial void LogDecodeDeferred(Exception exception, string topic, int partition, long offset, int count);
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} failed for a passing reason; {Count} records wait and are decoded again in {Delay} s (backing off to {Longest} s)")]
+    private partial void LogDecodeDeferred(Exception exception, string topic, int partition, long offset, int count, double delay, double longest);
+
+    [LoggerMessage(LogLevel.Debug, "{Topic}[{Partition}]: decoding at offset {Offset} deferred again (attempt {Attempts}); next in {Delay} s")]
+    private partial void LogDecodeDeferredAgain(string topic, int partition, long offset, int attempts, double delay);
+
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} still deferred after {Attempts} attempts over {Seconds:0} s; {Count} records wait; last: {Reason}")]
+    private partial void LogStillDeferred(string topic, int partition, long offset, int attempts, double seconds, int count, string reason);
+
+    [LoggerMessage(LogLevel.Information, "{Topic}[{Partition}]: decoding at offset {Offset} resumed after {Attempts} deferred attempts over {Seconds:0.0} s")]
+    private partial void LogDecodeResumed(string topic, int partition, long offset, int attempts, double seconds);
 
     [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: consume error: {Reason}")]
     private partial void LogConsumeError(Exception exception, string topic, int partition, string reason);

@@ -62,23 +62,24 @@ internal sealed class OffsetCommitter(
         }
     }
 
-    /// <summary>Commits everything offered so far and waits for it (hand-over, shutdown).</summary>
-    public async Task FlushAsync(long deliveredOffset)
+    /// <summary>
+    /// The hand-over commit: waits for a commit in flight, then commits <paramref name="handoverOffset"/> + 1 — that and
+    /// no more, even if a higher offset was offered before. <see cref="Offer"/> is given the cache's committable offset,
+    /// which counts containers no cursor claimed (while the agent runs, it registers what it adds in the same turn);
+    /// an agent that stopped in between leaves such containers undelivered, and the final commit must stay before them.
+    /// </summary>
+    public async Task FlushAsync(long handoverOffset)
     {
         Task previous;
         lock (_lock)
-        {
-            _target = Math.Max(_target, deliveredOffset + 1);
             previous = _inFlight;
-        }
 
         await previous;
-        long position;
+        var position = handoverOffset + 1;
         lock (_lock)
         {
-            if (_target <= _committed)
+            if (position <= _committed)
                 return;
-            position = _target;
         }
 
         await Task.Run(() => Commit(position));

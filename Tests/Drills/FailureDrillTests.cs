@@ -47,11 +47,14 @@ public sealed class FailureDrillTests(EmbeddedKafkaFixture kafka, SchemaRegistry
         await drill.AssertNothingLostAsync(TimeSpan.Zero);
         await pipeline.WaitUntilInputCommittedAsync(Patience);
         var dead = pipeline.DeadLetters(Patience);
-        output.WriteLine($"1% poison: {poisoned} poison records, {dead.Count} in {pipeline.DeadLetterTopic}");
+        output.WriteLine($"1% poison: {poisoned.Count} poison records, {dead.Count} in {pipeline.DeadLetterTopic}");
 
-        // The whole topic: each poison record once (key "poison" is not Avro), and nothing else.
-        Assert.Equal(poisoned, dead.Count);
-        Assert.Equal(poisoned, dead.Select(d => (Header(d, DeadLetterPublisher.SourcePartitionHeader), Header(d, DeadLetterPublisher.SourceOffsetHeader))).Distinct().Count());
+        // The whole topic: each poison record once, at the position it was produced to (key "poison" is not Avro), and nothing else.
+        Assert.Equal(poisoned.Count, dead.Count);
+        Assert.Equal(
+            poisoned.Select(p => (p.Partition, p.Offset)).Order(),
+            dead.Select(d => (int.Parse(Header(d, DeadLetterPublisher.SourcePartitionHeader), System.Globalization.CultureInfo.InvariantCulture),
+                long.Parse(Header(d, DeadLetterPublisher.SourceOffsetHeader), System.Globalization.CultureInfo.InvariantCulture))).Order());
         Assert.All(dead, d =>
         {
             Assert.Equal(nameof(AvroDecodeError.NotAvro), Header(d, DeadLetterPublisher.KindHeader));
@@ -127,18 +130,18 @@ public sealed class FailureDrillTests(EmbeddedKafkaFixture kafka, SchemaRegistry
         public bool Finished { get; private set; }
 
         /// <summary>
-        /// Produces sessions of wake-up, data and all-data; every n-th record is poison. Returns the poison count. Up to
+        /// Produces sessions of wake-up, data and all-data; every n-th record is poison. Returns where the poison went. Up to
         /// <see cref="InFlight"/> records are in flight at once (awaiting each would pace the load by the producer's
         /// linger), started in order. The oracle then takes them in partition and offset order, the order the silo
         /// reads them in, so the expected output holds whatever order the broker stored them in.
         /// </summary>
-        public async Task<int> ProduceAsync(int devices, int events, int perSecond, int poisonEvery = 0)
+        public async Task<IReadOnlyList<SourcePosition>> ProduceAsync(int devices, int events, int perSecond, int poisonEvery = 0)
         {
             var random = new Random(17);
             var steps = new int[devices];
             var seqs = new long[devices];
             var time = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
-            var poison = 0;
+            var poison = new List<SourcePosition>();
             var produced = new List<(string Device, Envelope Envelope, Task<SourcePosition> Delivery)>();
             var started = Stopwatch.StartNew();
             for (var i = 0; i < events; i++)
@@ -147,8 +150,7 @@ public sealed class FailureDrillTests(EmbeddedKafkaFixture kafka, SchemaRegistry
                     await Task.Delay((int)(i * 1000L / perSecond - started.ElapsedMilliseconds));
                 if (poisonEvery > 0 && i % poisonEvery == poisonEvery - 1)
                 {
-                    await pipeline.ProduceRawAsync("poison"u8.ToArray(), [0xde, 0xad, 0xbe, 0xef]);
-                    poison++;
+                    poison.Add(await pipeline.ProduceRawAsync("poison"u8.ToArray(), [0xde, 0xad, 0xbe, 0xef]));
                     continue;
                 }
 

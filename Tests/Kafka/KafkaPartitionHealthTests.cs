@@ -48,6 +48,36 @@ public sealed class KafkaPartitionHealthTests(EmbeddedKafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_partition_whose_read_waits_on_a_slow_dead_letter_write_is_reported_stalled_while_it_waits()
+    {
+        // The read holding the poison record waits for its dead letter (a 6 s linger makes the write slow); the agent
+        // waits on that read and reports nothing meanwhile, so the receiver must: its records count as pending.
+        var topic = kafka.NewTopic("slowdlqstall", partitions: 1);
+        var run = topic;
+        kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
+        using (var producer = kafka.NewProducer())
+        {
+            foreach (var value in new[] { "v0", "poison-1", "v2" })
+                producer.Produce(topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes("k"), Value = Encoding.UTF8.GetBytes(value) });
+            producer.Flush(TimeSpan.FromSeconds(10));
+        }
+
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1,
+            configure: o => { o.StallThreshold = TimeSpan.FromSeconds(1); o.ProducerLinger = TimeSpan.FromSeconds(6); });
+        var metrics = cluster.Silos[0].ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)!;
+        using var stalledGauge = new GaugeReader(KafkaStreamMetrics.MeterName, "kafka.stream.partition.stalled");
+
+        await SegmenterPipelineWait(() => metrics.Snapshot().Stalled.Count == 1, "the partition reported stalled while its dead letter is written");
+        Assert.Equal(0, kafka.Ends($"{topic}-dlq", 1)[0]); // still being written
+        Assert.True(Assert.Single(metrics.Snapshot().Stalled).PendingEvents >= 1);
+        Assert.Equal(1, Assert.Single(stalledGauge.Read()).Value);
+
+        await SegmenterPipelineWait(() => TestEventSink.Of(run).Count == 2 && metrics.Snapshot().Stalled.Count == 0, "the read to be delivered and the stall to end");
+        Assert.Equal(["v0", "v2"], TestEventSink.Of(run).Select(e => e.Value));
+        Assert.Equal(1, kafka.Ends($"{topic}-dlq", 1)[0]);
+    }
+
+    [Fact]
     public async Task An_idle_partition_commits_its_offset_again_so_the_broker_never_forgets_it()
     {
         var topic = kafka.NewTopic("idle", partitions: 1);

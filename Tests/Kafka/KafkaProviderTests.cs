@@ -111,20 +111,33 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
             producer.Flush(TimeSpan.FromSeconds(10));
         }
 
+        kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
         var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1,
             configure: o => o.ProducerLinger = TimeSpan.FromSeconds(4));
         await TestEventSink.WaitUntilAsync(run, _ => Utf8TestDecoder.AttemptsAt(run, 0, 4) > 0, Patience); // the read is waiting on the dead letter
         await cluster.StopAllSilosAsync();
         await cluster.DisposeAsync();
 
+        // The race happened: the stop left records of the waiting read undelivered, and the commit stayed before them.
         var delivered = TestEventSink.Of(run).Select(e => e.Offset).ToHashSet();
         var committed = kafka.Committed(topic, 1, run)[0];
+        var undelivered = Enumerable.Range(0, 10).Where(o => o != 4 && !delivered.Contains(o)).ToList();
+        Assert.True(undelivered.Count > 0, $"every record was delivered before the stop (delivered: {string.Join(",", delivered.Order())}): the stop did not meet the waiting read");
+        Assert.True(committed < 10, $"committed {committed}: the hand-over commit passed the read the agent never took");
         Assert.True(Enumerable.Range(0, (int)Math.Max(committed, 0)).All(o => o == 4 || delivered.Contains(o)),
             $"committed {committed} passed records that were never delivered (delivered: {string.Join(",", delivered.Order())})");
 
         await using var restarted = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
         var all = await TestEventSink.WaitUntilAsync(run, r => Enumerable.Range(0, 10).Where(o => o != 4).All(o => r.Any(e => e.Offset == o)), Patience);
         Assert.Equal(9, all.Select(e => e.Offset).Distinct().Count());
+
+        // Dead letters are at least once across a hand-over: the stopping silo's write completed (the agent waits for the
+        // read), but its offset was not committed, so the next owner writes it again. Nothing else is in the topic.
+        await WaitForCommitAsync(topic, run, 10);
+        var dead = kafka.ReadToEnd($"{topic}-dlq", 1, Patience);
+        Assert.InRange(dead.Count, 1, 2);
+        Assert.All(dead, d => Assert.Equal(("4", "TestPoison", "'poison' is not a test event."),
+            (Header(d, DeadLetterPublisher.SourceOffsetHeader), Header(d, DeadLetterPublisher.KindHeader), Header(d, DeadLetterPublisher.ReasonHeader))));
     }
 
     [Fact]
@@ -191,6 +204,87 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
     }
 
     [Fact]
+    public async Task Of_a_failing_streams_records_read_together_only_the_one_that_fails_is_dead_lettered_and_the_others_are_delivered_once()
+    {
+        var topic = kafka.NewTopic("isolate", partitions: 1);
+        var run = topic;
+        TestEventSink.FailWhere(run, e => e.Value.StartsWith("fail", StringComparison.Ordinal) ? new InvalidOperationException($"cannot take {e.Value}") : null);
+        // Produced before the silo starts, so one read takes them all: k0's five records are one container.
+        ProduceInOrder(topic, ("k0", "v0"), ("k1", "w0"), ("k0", "v1"), ("k0", "fail-2"), ("k1", "w1"), ("k0", "v3"), ("k0", "v4"));
+
+        kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1,
+            configure: o => { o.DeliveryAttempts = 2; o.DeliveryFailureMinimumTime = TimeSpan.Zero; });
+        await WaitForCommitAsync(topic, run, 7);
+        var dead = kafka.ReadToEnd($"{topic}-dlq", 1, Patience);
+
+        Assert.Contains(TestEventSink.FailedDeliveries(run), f => f.Values.Length > 1 && f.Values.Contains("fail-2")); // it was read with others
+        Assert.Contains(TestEventSink.FailedDeliveries(run), f => f.Values.SequenceEqual(["fail-2"])); // and failed alone
+        var letter = Assert.Single(dead);
+        Assert.Equal(("3", "DeliveryFailed"), (Header(letter, DeadLetterPublisher.SourceOffsetHeader), Header(letter, DeadLetterPublisher.KindHeader)));
+        var reason = Header(letter, DeadLetterPublisher.ReasonHeader);
+        Assert.Matches(@"^Delivery to the consumers of stream test-events/k0 of the \d records read together at offsets \d\.\.\d failed 2 times over [\d.]+ s; delivered alone, this record failed too: System.InvalidOperationException: cannot take fail-2$", reason);
+        Assert.Equal("fail-2", Encoding.UTF8.GetString(letter.Message.Value));
+
+        // The innocent records of the same container were delivered, each once and in order, and so was the other stream.
+        var received = TestEventSink.Of(run);
+        Assert.Equal(["v0", "v1", "v3", "v4"], received.Where(e => e.Key == "k0").Select(e => e.Value));
+        Assert.Equal(["w0", "w1"], received.Where(e => e.Key == "k1").Select(e => e.Value));
+        var metrics = cluster.Silos[0].ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)!;
+        Assert.Equal(1, metrics.Snapshot().RecordsDeadLettered);
+    }
+
+    [Fact]
+    public async Task A_delivery_failing_for_a_passing_reason_is_dead_lettered_once_it_has_failed_for_the_time_limit()
+    {
+        // The grain "hangs" on hang-1: every delivery holding it times out, which looks like an outage. After the time
+        // limit the container is delivered one by one: v0 goes through; hang-1 times out alone and, the limit being spent,
+        // cannot be told from an outage, so it and the record after it are dead-lettered together, naming the container.
+        var topic = kafka.NewTopic("hang", partitions: 1);
+        var run = topic;
+        var limit = TimeSpan.FromSeconds(4);
+        TestEventSink.FailWhere(run, e => e.Value.StartsWith("hang", StringComparison.Ordinal) ? new TimeoutException($"no response for {e.Value}") : null);
+        ProduceInOrder(topic, ("k0", "v0"), ("k0", "hang-1"), ("k0", "v2"), ("k1", "w0"));
+
+        kafka.Cluster.CreateTopic($"{topic}-dlq", 1);
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1,
+            configure: o => { o.PassingFailureLimit = limit; o.DeliveryAttempts = 1; });
+        await WaitForCommitAsync(topic, run, 4);
+        var dead = kafka.ReadToEnd($"{topic}-dlq", 1, Patience);
+
+        var failed = TestEventSink.FailedDeliveries(run);
+        Assert.True(failed.Count > 2, $"a passing failure was retried only {failed.Count} times"); // not cut short by DeliveryAttempts
+        Assert.Equal(["1", "2"], dead.Select(d => Header(d, DeadLetterPublisher.SourceOffsetHeader)));
+        Assert.All(dead, d =>
+        {
+            Assert.Equal("DeliveryFailed", Header(d, DeadLetterPublisher.KindHeader));
+            Assert.Matches(@"^Delivery to the consumers of stream test-events/k0 of the 3 records read together at offsets 0\.\.2 kept failing for [\d.]+ s \(\d+ attempts; a delivery is retried for at most 4 s\); delivered one by one, the record at offset 1 failed for a passing reason too, so it and the 1 after it are dead-lettered together; last: System.TimeoutException: no response for hang-1$",
+                Header(d, DeadLetterPublisher.ReasonHeader));
+            Assert.True(d.Message.Timestamp.UtcDateTime >= failed[0].At.UtcDateTime + limit, "dead-lettered before the time limit");
+        });
+        Assert.Equal(["v0", "w0"], TestEventSink.Of(run).Select(e => e.Value).Order());
+    }
+
+    [Fact]
+    public async Task A_deferred_record_is_decoded_again_after_pauses_that_double_and_then_flows_in_order()
+    {
+        var topic = kafka.NewTopic("backoff", partitions: 1);
+        var run = topic;
+        ProduceInOrder(topic, ("k", "defer-5-late"), ("k", "after"));
+
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1);
+        var received = await TestEventSink.WaitForAsync(run, 2, Patience);
+
+        Assert.Equal(["defer-5-late", "after"], received.Select(e => e.Value));
+        var times = Utf8TestDecoder.AttemptTimes(run, 0, 0);
+        Assert.Equal(6, times.Count); // five deferrals, then decoded (the agent asks every 10 ms meanwhile)
+        var pauses = times.Zip(times.Skip(1), (a, b) => System.Diagnostics.Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).ToList();
+        for (var i = 0; i < pauses.Count; i++)
+            Assert.True(pauses[i] >= 100 * (1 << i), $"pause {i} was {pauses[i]:0} ms (all: {string.Join(", ", pauses.Select(p => p.ToString("0", CultureInfo.InvariantCulture)))})");
+        Assert.Equal(1, Utf8TestDecoder.AttemptsAt(run, 0, 1)); // the record behind it waited, undecoded
+    }
+
+    [Fact]
     public async Task A_dead_letter_too_large_to_write_is_written_truncated_and_points_to_the_original()
     {
         var topic = kafka.NewTopic("oversized", partitions: 1);
@@ -229,9 +323,12 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
         var bare = dead[1];
         Assert.Equal(("2", topic, "0", "TestPoison", "true"), (Header(bare, DeadLetterPublisher.SourceOffsetHeader), Header(bare, DeadLetterPublisher.SourceTopicHeader),
             Header(bare, DeadLetterPublisher.SourcePartitionHeader), Header(bare, DeadLetterPublisher.KindHeader), Header(bare, DeadLetterPublisher.TruncatedHeader)));
+        Assert.Equal("'poison-headers' is not a test event.", Header(bare, DeadLetterPublisher.ReasonHeader));
+        Assert.StartsWith("MsgSizeTooLarge: ", Header(bare, DeadLetterPublisher.TruncatedReasonHeader), StringComparison.Ordinal);
         Assert.False(bare.Message.Headers.TryGetLastBytes("blob", out _));
         Assert.Equal((4 + bigHeader.Length).ToString(CultureInfo.InvariantCulture), Header(bare, DeadLetterPublisher.OriginalHeadersBytesHeader));
-        Assert.Null(bare.Message.Value);
+        // Under its own key, with an empty value (null would delete on a compacted dead-letter topic).
+        Assert.Equal(("k", 0), (Encoding.UTF8.GetString(bare.Message.Key), bare.Message.Value.Length));
     }
 
     [Fact]
@@ -276,6 +373,15 @@ public sealed class KafkaProviderTests(EmbeddedKafkaFixture kafka)
 
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
         return sent;
+    }
+
+    /// <summary>Produces the records to one partition in one flush; the producer is idempotent, so offsets follow the list.</summary>
+    private void ProduceInOrder(string topic, params (string Key, string Value)[] records)
+    {
+        using var producer = kafka.NewProducer();
+        foreach (var (key, value) in records)
+            producer.Produce(topic, Utf8(key, value));
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
 
     private static Message<byte[], byte[]> Utf8(string key, string value) =>

@@ -18,6 +18,7 @@ public sealed class RecordingGrain : Grain, IRecordingGrain, IStreamSubscription
 
     public async Task OnNextAsync(IList<SequentialItem<TestEvent>> items)
     {
+        TestEventSink.FailIfChosen([.. items.Select(i => i.Item)]);
         foreach (var item in items)
         {
             TestEventSink.Record(item.Item);

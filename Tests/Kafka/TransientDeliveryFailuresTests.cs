@@ -34,4 +34,30 @@ public sealed class TransientDeliveryFailuresTests
         Assert.True(redisDown(new TimeoutException()));
         Assert.False(redisDown(new InvalidOperationException()));
     }
+
+    [Fact]
+    public void A_listed_type_counts_with_its_subclasses_in_the_default_and_in_added_names()
+    {
+        Assert.True(TransientDeliveryFailures.IsTransient(new SlowStoreException())); // a TimeoutException
+        Assert.True(TransientDeliveryFailures.IsTransient(new OrleansException("wrapped", new EndOfStreamException()))); // an IOException
+        var added = TransientDeliveryFailures.Including(typeof(StoreDownException).FullName!);
+        Assert.True(added(new ReplicaDownException()));
+        Assert.False(TransientDeliveryFailures.IsTransient(new ReplicaDownException()));
+    }
+
+    [Fact]
+    public void Applications_add_their_own_by_test_anywhere_in_the_chain()
+    {
+        var isPassing = TransientDeliveryFailures.Including(e => e is InvalidOperationException { Message: "store loading" });
+        Assert.True(isPassing(new OrleansException("storage", new InvalidOperationException("store loading"))));
+        Assert.True(isPassing(new AggregateException(new FormatException(), new InvalidOperationException("store loading"))));
+        Assert.True(isPassing(new TimeoutException())); // the default still holds
+        Assert.False(isPassing(new InvalidOperationException("a bug")));
+    }
+
+    private sealed class SlowStoreException : TimeoutException;
+
+    private class StoreDownException : Exception;
+
+    private sealed class ReplicaDownException : StoreDownException;
 }

@@ -15,14 +15,20 @@ namespace Segmenter.Tests.Kafka;
 /// </summary>
 internal sealed class Utf8TestDecoder(string run, string streamNamespace) : IKafkaRecordDecoder
 {
-    private static readonly ConcurrentDictionary<(string Run, int Partition, long Offset), int> Attempts = new();
+    private static readonly ConcurrentDictionary<(string Run, int Partition, long Offset), ConcurrentQueue<long>> Attempts = new();
 
     /// <summary>How many times a record of <paramref name="run"/> was decoded.</summary>
-    public static int AttemptsAt(string run, int partition, long offset) => Attempts.GetValueOrDefault((run, partition, offset));
+    public static int AttemptsAt(string run, int partition, long offset) => AttemptTimes(run, partition, offset).Count;
+
+    /// <summary>When each decode of a record started (<see cref="System.Diagnostics.Stopwatch"/> timestamps), in order.</summary>
+    public static IReadOnlyList<long> AttemptTimes(string run, int partition, long offset) =>
+        Attempts.TryGetValue((run, partition, offset), out var times) ? [.. times] : [];
 
     public ValueTask<KafkaDecodeResult> DecodeAsync(ConsumeResult<byte[], byte[]> record, CancellationToken cancellationToken)
     {
-        var attempt = Attempts.AddOrUpdate((run, record.Partition.Value, record.Offset.Value), 1, (_, n) => n + 1);
+        var times = Attempts.GetOrAdd((run, record.Partition.Value, record.Offset.Value), _ => new());
+        times.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+        var attempt = times.Count;
         var value = Encoding.UTF8.GetString(record.Message.Value ?? []);
         if (record.Message.Key is null)
             return ValueTask.FromResult(KafkaDecodeResult.Poison("Missing", "The record has no key."));

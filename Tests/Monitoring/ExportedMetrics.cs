@@ -59,6 +59,7 @@ internal static class ExportedMetrics
         new(KafkaStreamMetrics.MeterName, "kafka.stream.records.consumed", "{record}", InstrumentKind.Counter),
         new(KafkaStreamMetrics.MeterName, "kafka.stream.records.produced", "{record}", InstrumentKind.Counter),
         new(KafkaStreamMetrics.MeterName, "kafka.stream.records.dead_lettered", "{record}", InstrumentKind.Counter),
+        new(KafkaStreamMetrics.MeterName, "kafka.stream.records.dead_letter_lost", "{record}", InstrumentKind.Counter),
         new(KafkaStreamMetrics.MeterName, "kafka.stream.records.skipped", "{record}", InstrumentKind.Counter),
         new(KafkaStreamMetrics.MeterName, "kafka.stream.offsets.committed", "{commit}", InstrumentKind.Counter),
         new(KafkaStreamMetrics.MeterName, "kafka.stream.commit.duration", "ms", InstrumentKind.Histogram),
