@@ -38,7 +38,7 @@ internal static class OrleansCeiling
                     // As AddKafkaStreams sets them.
                     o.BatchContainerBatchSize = 1;
                     o.MaxEventDeliveryTime = KafkaStreamsHostingExtensions.DefaultMaxEventDeliveryTime;
-                    o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
+                    o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5);
                 }));
             });
             silo.Services.AddKeyedSingleton<IGrainStorage>(SegmenterOptions.StorageName, (sp, _) =>

@@ -65,6 +65,8 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             Problem(nameof(options.CacheSize), $"({options.CacheSize}) must be at least {nameof(options.MaxBatchSize)} ({options.MaxBatchSize}).");
         if (options.ConsumerPrefetchKBytes < 1)
             Problem(nameof(options.ConsumerPrefetchKBytes), $"must be at least 1 (got {options.ConsumerPrefetchKBytes}).");
+        if (options.ConsumerFetchWait < TimeSpan.Zero || options.ConsumerFetchWait > TimeSpan.FromSeconds(30))
+            Problem(nameof(options.ConsumerFetchWait), $"must be between 0 and 30 s (got {options.ConsumerFetchWait}).");
         if (options.ProducerLinger < TimeSpan.Zero)
             Problem(nameof(options.ProducerLinger), $"must not be negative (got {options.ProducerLinger}).");
         if (options.HandoverTimeout < TimeSpan.Zero)

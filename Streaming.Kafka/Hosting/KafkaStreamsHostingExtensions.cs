@@ -47,7 +47,7 @@ public static class KafkaStreamsHostingExtensions
                 o.BatchContainerBatchSize = 1;
                 o.MaxEventDeliveryTime = DefaultMaxEventDeliveryTime;
                 // An agent polls again at once while there is data; this is the wait when a partition was empty (latency).
-                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5);
             }));
             configureStream?.Invoke(stream);
         });

@@ -442,7 +442,7 @@ internal sealed partial class KafkaQueueReceiver(
             QueuedMaxMessagesKbytes = options.ConsumerPrefetchKBytes,
             EnablePartitionEof = false,
             SocketNagleDisable = true,
-            FetchWaitMaxMs = 20,
+            FetchWaitMaxMs = (int)options.ConsumerFetchWait.TotalMilliseconds,
         };
         foreach (var (key, value) in options.ConsumerSettings)
             config.Set(key, value);
