@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Segmenter.Tests.Infrastructure;
@@ -10,6 +12,7 @@ internal sealed class CounterReader : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly Func<IReadOnlyDictionary<string, object?>, bool> _matches;
+    private readonly ConcurrentQueue<long> _recordedAt = new();
     private long _total;
 
     public CounterReader(string meter, string instrument, Func<IReadOnlyDictionary<string, object?>, bool> matches)
@@ -26,6 +29,9 @@ internal sealed class CounterReader : IDisposable
 
     public long Total => Interlocked.Read(ref _total);
 
+    /// <summary>When each matching measurement was recorded (<see cref="Stopwatch"/> timestamps), in order.</summary>
+    public IReadOnlyList<long> RecordedAt => [.. _recordedAt];
+
     public void Dispose() => _listener.Dispose();
 
     private void Record(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -34,6 +40,9 @@ internal sealed class CounterReader : IDisposable
         foreach (var tag in tags)
             byName[tag.Key] = tag.Value;
         if (_matches(byName))
+        {
             Interlocked.Add(ref _total, value);
+            _recordedAt.Enqueue(Stopwatch.GetTimestamp());
+        }
     }
 }

@@ -12,10 +12,17 @@ namespace Segmenter.Tests.Infrastructure;
 internal sealed class OutputTopicsReader : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), long> _nextToRead = new();
+    private readonly EmbeddedKafkaFixture _kafka;
+    private readonly string[] _topics;
+    private readonly int _partitions;
     private Task _loop = Task.CompletedTask;
 
-    private OutputTopicsReader()
+    private OutputTopicsReader(EmbeddedKafkaFixture kafka, string[] topics, int partitions)
     {
+        _kafka = kafka;
+        _topics = topics;
+        _partitions = partitions;
     }
 
     public ConcurrentQueue<OutputEvent> Events { get; } = new();
@@ -29,9 +36,30 @@ internal sealed class OutputTopicsReader : IAsyncDisposable
 
     public static OutputTopicsReader Start(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, string sessionEventsTopic, string sessionsTopic, int partitions)
     {
-        var reader = new OutputTopicsReader();
+        var reader = new OutputTopicsReader(kafka, [sessionEventsTopic, sessionsTopic], partitions);
         reader._loop = Task.Run(() => reader.ReadAsync(kafka, registry, sessionEventsTopic, sessionsTopic, partitions, reader._stop.Token));
         return reader;
+    }
+
+    /// <summary>
+    /// Waits until this reader has read (and queued) every record both output topics hold now, up to their ends as the
+    /// broker gives them at the call: the positive witness that whatever was written before the call is in
+    /// <see cref="Events"/> and <see cref="Summaries"/>. A check that nothing more came out is sound only after it.
+    /// </summary>
+    public async Task WaitUntilReadToEndAsync(TimeSpan timeout)
+    {
+        var ends = _topics.SelectMany(topic => _kafka.Ends(topic, _partitions).Select((end, partition) => (Topic: topic, Partition: partition, End: end))).ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while (!ends.All(e => e.End == 0 || _nextToRead.GetValueOrDefault((e.Topic, e.Partition)) >= e.End))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"the output reader did not read to the ends within {timeout.TotalSeconds:0} s: " +
+                    string.Join(", ", ends.Select(e => $"{e.Topic}[{e.Partition}] {_nextToRead.GetValueOrDefault((e.Topic, e.Partition))}/{e.End}")));
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -70,6 +98,8 @@ internal sealed class OutputTopicsReader : IAsyncDisposable
                 Summaries.Enqueue(summary);
                 SummaryReadAt.TryAdd(key, DateTime.UtcNow);
             }
+
+            _nextToRead[(record.Topic, record.Partition.Value)] = record.Offset.Value + 1; // after the record is queued
         }
     }
 

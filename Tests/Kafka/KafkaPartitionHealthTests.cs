@@ -89,15 +89,25 @@ public sealed class KafkaPartitionHealthTests(EmbeddedKafkaFixture kafka)
             producer.Flush(TimeSpan.FromSeconds(10));
         }
 
+        using var commits = new CounterReader(KafkaStreamMetrics.MeterName, "kafka.stream.offsets.committed", tags => Equals(tags.GetValueOrDefault("topic"), topic));
+        var recommitInterval = TimeSpan.FromSeconds(1);
         await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, run, topic, silos: 1,
-            configure: o => o.IdleRecommitInterval = TimeSpan.FromSeconds(1));
-        var metrics = cluster.Silos[0].ServiceProvider.GetRequiredService<KafkaStreamMetricsRegistry>().Get(KafkaTestCluster.Provider)!;
+            configure: o => o.IdleRecommitInterval = recommitInterval);
         await TestEventSink.WaitForAsync(run, 5, Patience);
         await SegmenterPipelineWait(() => kafka.Committed(topic, 1, run)[0] == 5, "the commit of the five records");
 
-        var commitsWhenIdle = metrics.Snapshot().Commits;
-        await Task.Delay(3_500); // nothing new arrives: only the idle re-commit may commit
-        Assert.InRange(metrics.Snapshot().Commits - commitsWhenIdle, 2, 5);
+        // Nothing new arrives: the witness is three more commits, which only the idle re-commit may make. They are spaced by
+        // the re-commit interval, not by the 200 ms commit interval (half of it is left for thread-pool delays on a loaded
+        // machine), and they commit the same offset.
+        var whenIdle = commits.RecordedAt.Count;
+        await SegmenterPipelineWait(() => commits.RecordedAt.Count >= whenIdle + 3, "three re-commits of the idle partition");
+        var times = commits.RecordedAt;
+        for (var i = whenIdle + 1; i < whenIdle + 3; i++)
+        {
+            var gap = System.Diagnostics.Stopwatch.GetElapsedTime(times[i - 1], times[i]);
+            Assert.True(gap >= recommitInterval / 2, $"re-commits {gap.TotalMilliseconds:0} ms apart, the re-commit interval is {recommitInterval.TotalMilliseconds:0} ms");
+        }
+
         Assert.Equal(5, kafka.Committed(topic, 1, run)[0]);
     }
 

@@ -39,7 +39,9 @@ public sealed class PipelineBacklogTests(EmbeddedKafkaFixture kafka, SchemaRegis
         await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Select(e => (e.Key.Device.Id, e.Source)).Distinct().Count() >= events, Patience, "the whole history");
         var end = pipeline.Outputs.LastEventReadAt;
         await SegmenterTestPipeline.WaitUntilAsync(() => OracleComparison.Complete(expected, pipeline.Events, pipeline.Summaries), Patience, "every session");
-        await Task.Delay(1_000);
+        // Nothing more may come (no duplicate, no extra session): the input is committed, every scheduler is past the last
+        // timeouts and the outputs are read to their ends.
+        await pipeline.WitnessSchedulerPassAsync(Patience);
 
         OracleComparison.AssertSame(expected, OracleComparison.Observed(pipeline.Events, pipeline.Summaries, history.Select(h => h.Device).ToHashSet()));
         var closedAfterEnd = openAtEnd

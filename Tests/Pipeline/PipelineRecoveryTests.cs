@@ -47,7 +47,9 @@ public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegi
 
         var expected = oracle.Sessions();
         await SegmenterTestPipeline.WaitUntilAsync(() => OracleComparison.Complete(expected, pipeline.Events, pipeline.Summaries), Patience, "every expected session after the crash");
-        await Task.Delay(1_000); // nothing more may come
+        // Nothing more may come: the survivor committed every input record, every scheduler is past the last timeouts and
+        // the outputs are read to their ends.
+        await pipeline.WitnessSchedulerPassAsync(Patience);
 
         OracleComparison.AssertSame(expected, OracleComparison.Observed(pipeline.Events, pipeline.Summaries, workload.Select(w => w.Device).ToHashSet()));
         var snapshots = await Task.WhenAll(workload.Select(w => w.Device).Distinct().Select(d => pipeline.Device(d).GetSnapshot()));
@@ -70,16 +72,19 @@ public sealed class PipelineRecoveryTests(EmbeddedKafkaFixture kafka, SchemaRegi
 
         // While nothing reads, the device's next event arrives within the timeout (event time); then time passes.
         await pipeline.ProduceAsync("backlogged", new Envelope(new DataReceived("pressure", 1), t0.AddSeconds(1), 2));
+        // A deliberate sleep, not a wait for a condition: processing time must pass well beyond the 2 s timeout while
+        // nothing reads, so that the session's arrival deadline is long overdue when the silo comes back.
         await Task.Delay(TimeSpan.FromSeconds(5));
         await pipeline.StartClusterAsync(1);
         await SegmenterTestPipeline.WaitUntilAsync(() => pipeline.Events.Count >= 2, Patience, "the backlogged event");
         await pipeline.ProduceAsync("backlogged", new Envelope(AllDataReceived.Instance, t0.AddSeconds(1.5), 3));
         await SegmenterTestPipeline.WaitUntilAsync(() => !pipeline.Summaries.IsEmpty, Patience, "the session's end");
-        await Task.Delay(3_000);
+        // No second summary, no second session: witnessed by the partition's scheduler closing a later session.
+        await pipeline.WitnessSchedulerPassAsync(Patience);
 
-        var summary = Assert.Single(pipeline.Summaries);
+        var summary = Assert.Single(pipeline.Summaries, s => s.DeviceId == "backlogged");
         Assert.Equal((CloseReason.Completed, 3L, false), (summary.Reason, summary.EventCount, summary.StartedWithoutWakeUp));
-        Assert.Single(pipeline.Events.Select(e => e.Key).Distinct());
+        Assert.Single(pipeline.Events.Where(e => e.Key.Device.Id == "backlogged").Select(e => e.Key).Distinct());
     }
 
     [Fact]

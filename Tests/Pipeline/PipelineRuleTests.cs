@@ -101,7 +101,9 @@ public sealed class PipelineRuleTests(EmbeddedKafkaFixture kafka, SchemaRegistry
         var expected = runs.Values.SelectMany(r => r.Expected).ToList();
         await SegmenterTestPipeline.WaitUntilAsync(() => OracleComparison.Complete(expected, pipeline.Events, pipeline.Summaries),
             TimeSpan.FromSeconds(60), $"{expected.Count} sessions");
-        await Task.Delay(500); // nothing more may come
+        // Nothing more may come: witnessed by every input record committed, every partition's scheduler past the last
+        // timeouts (a later session of its own closed) and the outputs read to their ends.
+        await pipeline.WitnessSchedulerPassAsync(TimeSpan.FromSeconds(60));
 
         foreach (var run in runs.Values)
         {

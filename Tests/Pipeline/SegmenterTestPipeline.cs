@@ -36,6 +36,7 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
     public ISet<string> SilosThatNeverCommit { get; } = new HashSet<string>(StringComparer.Ordinal);
     private readonly IProducer<byte[], byte[]> _producer;
     private OutputTopicsReader? _reader;
+    private int _witnessCalls;
 
     private SegmenterTestPipeline(EmbeddedKafkaFixture kafka, SchemaRegistryFixture registry, RedisFixture redis, string run,
         int partitions, Action<SegmentationOptions>? rules, Action<SegmenterOptions>? grain)
@@ -188,6 +189,56 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
         var ends = _kafka.Ends(EventsTopic, Partitions);
         await WaitUntilAsync(() => _kafka.Committed(EventsTopic, Partitions, Run).SequenceEqual(ends), timeout,
             $"the commit of every record of {EventsTopic} (ends {string.Join(", ", ends)})");
+    }
+
+    /// <summary>
+    /// The positive witness that nothing more comes of what was produced so far: every input record was delivered or
+    /// dead-lettered and committed (a delivery returns only once its outputs are acknowledged), and the reader has read
+    /// both output topics to their ends. Call it before asserting that an output did not come, or not twice. Timeouts
+    /// are the one output no input record triggers: <see cref="WitnessSchedulerPassAsync"/> waits for those.
+    /// </summary>
+    public async Task WaitUntilSettledAsync(TimeSpan timeout)
+    {
+        await WaitUntilInputCommittedAsync(timeout);
+        await Outputs.WaitUntilReadToEndAsync(timeout);
+    }
+
+    /// <summary>
+    /// The positive witness that the deadline scheduler of each partition (all unless named) has acted on every deadline
+    /// due so far: a fresh device per partition wakes up now and falls silent. Its session times out only at a tick
+    /// whose clock is past every earlier deadline of its partition, so any session such a tick would close (or close
+    /// again) is woken by then too. Waits for each witness's TimedOut summary, for the schedulers' wake-ups in flight
+    /// to end, then for the pipeline to settle (<see cref="WaitUntilSettledAsync"/>). Returns the witness devices: their
+    /// records are in <see cref="Events"/> and <see cref="Summaries"/>, so a test filters them out.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> WitnessSchedulerPassAsync(TimeSpan timeout, params int[] partitions)
+    {
+        var call = Interlocked.Increment(ref _witnessCalls);
+        var witnesses = new Dictionary<int, string>();
+        foreach (var partition in partitions.Length > 0 ? partitions : Enumerable.Range(0, Partitions))
+        {
+            var i = 0;
+            string device;
+            while (await PartitionOfAsync(device = $"witness-{call}-{partition}-{i++}") != partition)
+            {
+            }
+
+            witnesses[partition] = device;
+            await ProduceAsync(device, new Envelope(DeviceWokeUp.Instance, DateTimeOffset.UtcNow));
+        }
+
+        await WaitUntilAsync(() => witnesses.Values.All(w => Summaries.Any(s => s.DeviceId == w && s.Reason == CloseReason.TimedOut)), timeout,
+            $"the timeouts of the scheduler witnesses {string.Join(", ", witnesses.Values)}");
+        var schedulers = witnesses.Keys.Select(p => Cluster.Client.GetGrain<Segmenter.Partitions.IPartitionSchedulerGrain>($"{EventsTopic}/{p}")).ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while ((await Task.WhenAll(schedulers.Select(s => s.GetStatus()))).Any(status => status.InFlight > 0))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the schedulers' wake-ups in flight did not end");
+            await Task.Delay(50);
+        }
+
+        await WaitUntilSettledAsync(timeout);
+        return witnesses.Values.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The whole dead-letter topic; call it after <see cref="WaitUntilInputCommittedAsync"/>.</summary>
