@@ -31,12 +31,14 @@ namespace Segmenter.Grains;
 /// before anything else happens to the device.</para>
 /// </remarks>
 [ImplicitStreamSubscription(StreamNamespaces.Events)]
-[PreferLocalPlacement] // beside the pulling agent that activates it: deliveries are local calls (see MoveBesideReaderIfMisplaced)
+// Beside the pulling agent that activates it: its deliveries are local calls. A device activated elsewhere (a query,
+// a partition that moved) is not migrated: migrating on delivery cost a third of the throughput with 2 silos
+// (Benchmarks/README.md), more than the remote deliveries it saves.
+[PreferLocalPlacement]
 public sealed partial class DeviceSessionGrain(
     [PersistentState("device", SegmenterOptions.StorageName)] IPersistentState<PersistedDeviceState> storage,
     SessionSegmenter segmenter,
     DeadlineIndex index,
-    ILocalSiloDetails silo,
     TimeProvider time,
     SessionMetrics metrics,
     ILogger<DeviceSessionGrain> logger)
@@ -87,23 +89,6 @@ public sealed partial class DeviceSessionGrain(
         }
         else
             _device.RedeliveriesDropped = work.RedeliveriesDropped; // counted; written with the next change
-        MoveBesideReaderIfMisplaced();
-    }
-
-    /// <summary>
-    /// Deliveries come from the pulling agent of the device's partition, on the silo that reads it, and carry that silo
-    /// as the placement hint (the Kafka provider's containers import it into the request context). A device activated
-    /// elsewhere (by a query, or before its partition moved) migrates there once idle, so its deliveries stop crossing
-    /// silos. Migration, not deactivation: the agent would send its next delivery to the cached old address, which would
-    /// activate the device on the wrong silo again; a migration leaves a forward address behind.
-    /// </summary>
-    private void MoveBesideReaderIfMisplaced()
-    {
-        if (RequestContext.Get(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey) is SiloAddress reader && !reader.Equals(silo.SiloAddress))
-        {
-            LogMisplaced(DeviceId, reader);
-            MigrateOnIdle();
-        }
     }
 
     public Task OnErrorAsync(Exception ex)
@@ -289,9 +274,6 @@ public sealed partial class DeviceSessionGrain(
 
     [LoggerMessage(LogLevel.Debug, "Device {Device}: session {Session} timed out (last position {Position}, stream time {StreamTime}, caught up at {CaughtUpAt})")]
     private partial void LogTimedOut(string device, string session, SourcePosition? position, DateTimeOffset? streamTime, DateTimeOffset? caughtUpAt);
-
-    [LoggerMessage(LogLevel.Debug, "Device {Device}: its partition is read on {Reader}; the activation migrates there")]
-    private partial void LogMisplaced(string device, SiloAddress reader);
 
     [LoggerMessage(LogLevel.Debug, "Device {Device}: purged")]
     private partial void LogPurged(string device);

@@ -87,9 +87,6 @@ public static class SegmenterSiloBuilderExtensions
     public static ISiloBuilder AddSegmenterRedis(this ISiloBuilder silo, string connectionString)
     {
         var services = silo.AddSegmenterDeadlineIndex(connectionString).Services;
-        // Group commit: the writes (and reads) of many devices share a round trip.
-        services.TryAddSingleton<StateReadBatcher>();
-        services.TryAddSingleton<StateWriteBatcher>();
         // Orleans' binary format: a fraction of the JSON default's size and cost, written once per delivered batch.
         services.AddKeyedSingleton<IGrainStorage>(SegmenterOptions.StorageName, (sp, _) => ActivatorUtilities.CreateInstance<RedisDeviceStorage>(sp,
             new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>())));

@@ -20,9 +20,6 @@ public sealed class DeviceStoreKeys(string serviceId, string eventsTopic)
     private const string GrainType = "devicesession";
     private const string StateName = "device";
 
-    // Every state write names its partition's three index sets: built once per partition, not per write.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PartitionKeys> _partitions = new();
-
     public string ServiceId { get; } = serviceId;
 
     public string EventsTopic { get; } = eventsTopic;
@@ -35,24 +32,19 @@ public sealed class DeviceStoreKeys(string serviceId, string eventsTopic)
 
     public RedisKey State(string deviceId) => StatePrefix + deviceId + StateSuffix;
 
-    public RedisKey StreamDeadlines(int partition) => Keys(partition).Stream;
+    public RedisKey StreamDeadlines(int partition) => Partition(partition) + "/stream";
 
-    public RedisKey ArrivalDeadlines(int partition) => Keys(partition).Arrival;
+    public RedisKey ArrivalDeadlines(int partition) => Partition(partition) + "/arrival";
 
-    public RedisKey PurgeDue(int partition) => Keys(partition).Purge;
+    public RedisKey PurgeDue(int partition) => Partition(partition) + "/purge";
 
-    public RedisKey Clock(int partition) => Keys(partition).Clock;
+    public RedisKey Clock(int partition) => Partition(partition) + "/clock";
 
     /// <summary>Scores are milliseconds since 1970 (exact in a double for any date a device can send).</summary>
     public static double Score(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromScore(double score) => DateTimeOffset.FromUnixTimeMilliseconds((long)score);
 
-    private PartitionKeys Keys(int partition) => _partitions.GetOrAdd(partition, static (p, self) =>
-    {
-        var prefix = string.Create(CultureInfo.InvariantCulture, $"{self.ServiceId}/deadlines/{self.EventsTopic}/{p}");
-        return new PartitionKeys(prefix + "/stream", prefix + "/arrival", prefix + "/purge", prefix + "/clock");
-    }, this);
-
-    private sealed record PartitionKeys(RedisKey Stream, RedisKey Arrival, RedisKey Purge, RedisKey Clock);
+    private string Partition(int partition) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ServiceId}/deadlines/{EventsTopic}/{partition}");
 }

@@ -16,12 +16,27 @@ namespace Segmenter.Grains.Persistence;
 public sealed partial class RedisDeviceStorage(
     DeviceStoreKeys keys,
     RedisConnection redis,
-    StateReadBatcher reads,
-    StateWriteBatcher writes,
     IGrainStorageSerializer serializer,
     SessionMetrics metrics,
     ILogger<RedisDeviceStorage> logger) : IGrainStorage
 {
+    // KEYS: state, stream, arrival, purge. ARGV: etag, new etag, data, device, last offset, three scores ('' = remove).
+    private const string WriteScript = """
+        local etag = redis.call('HGET', KEYS[1], 'etag')
+        if not ((not etag and ARGV[1] == '') or etag == ARGV[1]) then
+          return -1
+        end
+        redis.call('HSET', KEYS[1], 'etag', ARGV[2], 'data', ARGV[3], 'pos', ARGV[5])
+        for i = 2, #KEYS do
+          if ARGV[4 + i] == '' then
+            redis.call('ZREM', KEYS[i], ARGV[4])
+          else
+            redis.call('ZADD', KEYS[i], ARGV[4 + i], ARGV[4])
+          end
+        end
+        return 0
+        """;
+
     // KEYS: state, then the index sets to leave. ARGV: etag, device.
     private const string ClearScript = """
         local etag = redis.call('HGET', KEYS[1], 'etag')
@@ -39,8 +54,10 @@ public sealed partial class RedisDeviceStorage(
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (etag, data) = await reads.SubmitAsync(keys.State(DeviceOf(grainId)));
-        if (etag.IsNull || data.IsNull)
+        var key = keys.State(DeviceOf(grainId));
+        var db = await redis.DatabaseAsync();
+        var fields = await db.HashGetAsync(key, ["etag", "data"]);
+        if (fields[0].IsNull || fields[1].IsNull)
         {
             grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
@@ -48,30 +65,35 @@ public sealed partial class RedisDeviceStorage(
             return;
         }
 
-        grainState.State = serializer.Deserialize<T>(new BinaryData((byte[])data!));
-        grainState.ETag = etag;
+        grainState.State = serializer.Deserialize<T>(new BinaryData((byte[])fields[1]!));
+        grainState.ETag = fields[0];
         grainState.RecordExists = true;
     }
 
-    /// <summary>
-    /// Writes the state and the device's index entry (one script, group-committed with other devices' writes by
-    /// <see cref="StateWriteBatcher"/>); fails with <see cref="InconsistentStateException"/> if the stored etag changed.
-    /// </summary>
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var device = DeviceOf(grainId);
         var newEtag = Guid.NewGuid().ToString("N");
         var data = serializer.Serialize(grainState.State).ToArray();
-        var write = grainState.State is IDeadlineIndexed { IndexEntry: { } entry }
-            ? new StateWrite([keys.State(device), keys.StreamDeadlines(entry.Partition), keys.ArrivalDeadlines(entry.Partition), keys.PurgeDue(entry.Partition)],
-                grainState.ETag ?? "", newEtag, data, device, entry.LastOffset,
-                [Score(entry.Deadlines.EventDeadline), Score(entry.Deadlines.ArrivalDeadline), Score(entry.Deadlines.PurgeDue)])
-            : new StateWrite([keys.State(device)], grainState.ETag ?? "", newEtag, data, device, -1, []);
+        RedisKey[] scriptKeys;
+        RedisValue[] args;
+        if (grainState.State is IDeadlineIndexed { IndexEntry: { } entry })
+        {
+            scriptKeys = [keys.State(device), keys.StreamDeadlines(entry.Partition), keys.ArrivalDeadlines(entry.Partition), keys.PurgeDue(entry.Partition)];
+            args = [grainState.ETag ?? "", newEtag, data, device, entry.LastOffset,
+                Score(entry.Deadlines.EventDeadline), Score(entry.Deadlines.ArrivalDeadline), Score(entry.Deadlines.PurgeDue)];
+        }
+        else
+        {
+            scriptKeys = [keys.State(device)];
+            args = [grainState.ETag ?? "", newEtag, data, device, -1];
+        }
 
+        var db = await redis.DatabaseAsync();
         var started = Stopwatch.GetTimestamp();
-        var written = await writes.SubmitAsync(write);
+        var result = (int)await db.ScriptEvaluateAsync(WriteScript, scriptKeys, args);
         metrics.RedisWritten(started);
-        if (!written)
+        if (result == -1)
             throw Conflict(nameof(WriteStateAsync), device, grainState.ETag);
         grainState.ETag = newEtag;
         grainState.RecordExists = true;
