@@ -28,6 +28,7 @@ namespace Segmenter.Grains.Scheduling;
 public sealed partial class PartitionSchedulerGrain(
     DeadlineIndex index,
     ILocalSiloDetails silo,
+    ISiloStatusOracle siloStatus,
     IOptions<SegmenterOptions> options,
     TimeProvider time,
     SessionMetrics metrics,
@@ -115,6 +116,11 @@ public sealed partial class PartitionSchedulerGrain(
     {
         var clock = _clock;
         if (clock == PartitionClock.Unknown)
+            return;
+        // A stopping silo wakes nobody: its devices are being deactivated and its grains can no longer be placed, so
+        // every wake-up would fail (tens of thousands of log lines at 100,000 devices); the index keeps them due and the
+        // partition's next reader wakes them.
+        if (siloStatus.CurrentStatus != SiloStatus.Active)
             return;
         var now = time.GetUtcNow();
         try
