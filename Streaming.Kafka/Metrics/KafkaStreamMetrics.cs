@@ -37,7 +37,7 @@ public sealed class KafkaStreamMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _consumed = _meter.CreateCounter<long>("kafka.stream.records.consumed", "{record}", "Records read from input partitions.");
         _produced = _meter.CreateCounter<long>("kafka.stream.records.produced", "{record}", "Records produced to output topics (acknowledged).");
-        _deadLettered = _meter.CreateCounter<long>("kafka.stream.records.dead_lettered", "{record}", "Undecodable records sent to the dead-letter topic.");
+        _deadLettered = _meter.CreateCounter<long>("kafka.stream.records.dead_lettered", "{record}", "Input records sent to the dead-letter topic: undecodable, or their delivery kept failing.");
         _skipped = _meter.CreateCounter<long>("kafka.stream.records.skipped", "{record}", "Records lost to retention before they were read (offset out of range).");
         _commits = _meter.CreateCounter<long>("kafka.stream.offsets.committed", "{commit}", "Offset commits.");
         _commitDuration = _meter.CreateHistogram<double>("kafka.stream.commit.duration", "ms", "Time an offset commit took.");
