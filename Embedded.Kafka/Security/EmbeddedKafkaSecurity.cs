@@ -38,6 +38,9 @@ public sealed record EmbeddedKafkaSecurity
     internal IReadOnlyList<SaslMechanism> OfferedMechanisms =>
         OAuthBearerTokenValidator is null || Mechanisms.Contains(SaslMechanism.OAuthBearer) ? Mechanisms : [.. Mechanisms, SaslMechanism.OAuthBearer];
 
+    /// <summary>The offered mechanisms by their SASL names (<c>SCRAM-SHA-256</c>), for messages.</summary>
+    public IEnumerable<string> OfferedMechanismNames => OfferedMechanisms.Select(SecureConnection.NameOf);
+
     internal bool UsesTls => Protocol is SecurityProtocol.Ssl or SecurityProtocol.SaslSsl;
 
     internal bool UsesSasl => Protocol is SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl;
