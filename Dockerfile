@@ -10,6 +10,7 @@ COPY Serialization/ Serialization/
 COPY Streaming.Kafka/ Streaming.Kafka/
 COPY Streaming.EventHubs/ Streaming.EventHubs/
 COPY Cli/ Cli/
+COPY Embedded.Kafka/ Embedded.Kafka/
 COPY Embedded/ Embedded/
 COPY Silo/ Silo/
 COPY Driver/ Driver/

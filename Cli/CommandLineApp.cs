@@ -13,8 +13,11 @@ namespace Segmenter.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    public static async Task<int> RunAsync(RootCommand root, IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    /// <param name="redact">Masks secrets (passwords, registry credentials) in the error messages this prints.</param>
+    public static async Task<int> RunAsync(RootCommand root, IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken,
+        Func<string, string>? redact = null)
     {
+        redact ??= text => text;
         ShowExitCodesInHelp(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction or null)
@@ -38,22 +41,27 @@ public static class CommandLineApp
         }
         catch (CommandFailedException e)
         {
-            await console.Error.WriteLineAsync(e.Message);
+            await console.Error.WriteLineAsync(redact(e.Message));
             return e.ExitCode;
+        }
+        catch (SchemaRegistryException e) when (e.Status is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+        {
+            await console.Error.WriteLineAsync(redact($"The schema registry refused the credentials ({e.Message}): give --schema-registry-user-info user:password, or SchemaRegistry__BasicAuthUserInfo."));
+            return ExitCodes.Unreachable;
         }
         catch (SchemaRegistryException e) when ((int)e.Status >= 500) // it derives from HttpRequestException
         {
-            await console.Error.WriteLineAsync($"The schema registry failed: {e.Message}");
+            await console.Error.WriteLineAsync(redact($"The schema registry failed: {e.Message}"));
             return ExitCodes.Unreachable;
         }
         catch (SchemaRegistryException e)
         {
-            await console.Error.WriteLineAsync($"The schema registry refused a request: {e.Message}");
+            await console.Error.WriteLineAsync(redact($"The schema registry refused a request: {e.Message}"));
             return ExitCodes.Failure;
         }
         catch (HttpRequestException e)
         {
-            await console.Error.WriteLineAsync($"Cannot reach the schema registry: {e.Message}");
+            await console.Error.WriteLineAsync(redact($"Cannot reach the schema registry: {e.Message}"));
             return ExitCodes.Unreachable;
         }
         catch (OperationCanceledException)
@@ -63,7 +71,7 @@ public static class CommandLineApp
         }
         catch (KafkaException e)
         {
-            await console.Error.WriteLineAsync($"Kafka: {e.Error.Code}: {e.Error.Reason}");
+            await console.Error.WriteLineAsync(redact($"Kafka: {e.Error.Code}: {e.Error.Reason}"));
             return ExitCodes.Failure;
         }
     }

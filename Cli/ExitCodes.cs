@@ -14,7 +14,7 @@ public static class ExitCodes
     /// <summary>Bad usage or a bad input file (the message names the option, or the file's line and the reason).</summary>
     public const int Usage = 2;
 
-    /// <summary>Kafka or the schema registry cannot be reached (the message names the address).</summary>
+    /// <summary>Kafka or the schema registry cannot be reached, or refuses the credentials (the message names the address).</summary>
     public const int Unreachable = 3;
 
     /// <summary>The lines that <c>--help</c> and the README show.</summary>
@@ -23,6 +23,6 @@ public static class ExitCodes
         (Success, "success"),
         (Failure, "verification failed, or a runtime failure (e.g. records that Kafka did not acknowledge)"),
         (Usage, "bad usage, or a bad input file (with the line number and the reason)"),
-        (Unreachable, "Kafka or the schema registry cannot be reached (the message names the address)"),
+        (Unreachable, "Kafka or the schema registry cannot be reached or refuses the credentials (the message names the address)"),
     ];
 }

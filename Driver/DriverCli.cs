@@ -9,9 +9,13 @@ namespace Segmenter.Driver;
 /// </summary>
 public static class DriverCli
 {
-    public static RootCommand CreateRootCommand(CliConsole console)
+    public static RootCommand CreateRootCommand(CliConsole console) => CreateRootCommand(console, out _);
+
+    /// <param name="redact">Masks the secrets of the connection settings the command reads, in what the CLI prints.</param>
+    internal static RootCommand CreateRootCommand(CliConsole console, out Func<string, string> redact)
     {
         var common = new DriverCommonOptions();
+        redact = common.Connection.Redact;
         var root = new RootCommand(
             "Segmenter driver: produces device events (Avro, through the schema registry) to the silo's input topic. "
             + "Without a command it runs the demo. " + DemoCommand.Summary);
@@ -25,5 +29,5 @@ public static class DriverCli
     }
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken) =>
-        CommandLineApp.RunAsync(CreateRootCommand(console), args, console, cancellationToken);
+        CommandLineApp.RunAsync(CreateRootCommand(console, out var redact), args, console, cancellationToken, redact);
 }

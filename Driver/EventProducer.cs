@@ -18,6 +18,7 @@ namespace Segmenter.Driver;
 internal sealed class EventProducer : IDisposable
 {
     private readonly string _topic;
+    private readonly ConnectionSettings _connection;
     private readonly ContractSerdes _serdes;
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
@@ -30,17 +31,17 @@ internal sealed class EventProducer : IDisposable
     public EventProducer(ConnectionSettings connection, string topic)
     {
         _topic = topic;
+        _connection = connection;
         _serdes = new ContractSerdes(connection.CreateRegistryClient());
-        _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        _producer = new ProducerBuilder<byte[], byte[]>(connection.Kafka(new ProducerConfig
         {
-            BootstrapServers = connection.BootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
             CompressionType = CompressionType.Lz4,
             LingerMs = 10,
             Partitioner = Partitioner.Murmur2Random,
             MessageTimeoutMs = 60_000,
-        }).SetLogHandler((_, _) => { }).Build();
+        })).SetLogHandler((_, _) => { }).Build();
         _onDelivery = OnDelivery;
     }
 
@@ -123,7 +124,7 @@ internal sealed class EventProducer : IDisposable
         if (report.Error.IsError)
         {
             Interlocked.Increment(ref _failed);
-            Volatile.Write(ref _lastError, $"{report.Error.Code}: {report.Error.Reason}");
+            Volatile.Write(ref _lastError, _connection.Redact($"{report.Error.Code}: {report.Error.Reason}"));
         }
         else
         {

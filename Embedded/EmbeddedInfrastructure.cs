@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Segmenter.Embedded.Kafka;
+using Segmenter.Embedded.Kafka.Security;
 using Segmenter.Embedded.Redis;
 using Segmenter.Embedded.SchemaRegistry;
 
@@ -38,14 +39,15 @@ public sealed class EmbeddedInfrastructure : IAsyncDisposable
                 infrastructure._kafka = StartKafka(options);
                 foreach (var topic in options.Topics)
                     infrastructure._kafka.CreateTopic(topic, options.Partitions);
-                logger.LogInformation("Embedded Kafka (in memory, development only) at {Bootstrap}; topics {Topics} with {Partitions} partitions",
-                    infrastructure._kafka.BootstrapServers, string.Join(", ", options.Topics), options.Partitions);
+                logger.LogInformation("Embedded Kafka (in memory, development only) at {Bootstrap}{Security}; topics {Topics} with {Partitions} partitions",
+                    infrastructure._kafka.BootstrapServers, DescribeSecurity(options.KafkaSecurity), string.Join(", ", options.Topics), options.Partitions);
             }
 
             if (options.SchemaRegistry)
             {
-                infrastructure._registry = await EmbeddedSchemaRegistry.StartAsync(options.SchemaRegistryPort, cancellationToken: cancellationToken);
-                logger.LogInformation("Embedded schema registry (in memory, development only) at {Url}", infrastructure._registry.Url);
+                infrastructure._registry = await EmbeddedSchemaRegistry.StartAsync(options.SchemaRegistryPort, options.SchemaRegistryUserInfo, cancellationToken: cancellationToken);
+                logger.LogInformation("Embedded schema registry (in memory, development only) at {Url}{Authentication}", infrastructure._registry.Url,
+                    string.IsNullOrEmpty(options.SchemaRegistryUserInfo) ? "" : $", basic authentication as '{options.SchemaRegistryUserInfo.Split(':', 2)[0]}'");
             }
 
             if (options.Redis)
@@ -78,11 +80,16 @@ public sealed class EmbeddedInfrastructure : IAsyncDisposable
             await _kafka.DisposeAsync();
     }
 
+    /// <summary>", SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256) for app" — the users, never their passwords.</summary>
+    private static string DescribeSecurity(EmbeddedKafkaSecurity? security) => security is null
+        ? ""
+        : $", {security.Protocol} ({string.Join(", ", security.OfferedMechanismNames)}) for {string.Join(", ", security.Users.Keys)}";
+
     private static EmbeddedKafkaCluster StartKafka(EmbeddedInfrastructureOptions options)
     {
         try
         {
-            return EmbeddedKafkaCluster.Start(new EmbeddedKafkaOptions { BrokerCount = options.Brokers, BasePort = options.KafkaPort });
+            return EmbeddedKafkaCluster.Start(new EmbeddedKafkaOptions { BrokerCount = options.Brokers, BasePort = options.KafkaPort, Security = options.KafkaSecurity });
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {

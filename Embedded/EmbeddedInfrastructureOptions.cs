@@ -1,3 +1,5 @@
+using Segmenter.Embedded.Kafka.Security;
+
 namespace Segmenter.Embedded;
 
 /// <summary>What <see cref="EmbeddedInfrastructure"/> starts, and where.</summary>
@@ -17,11 +19,17 @@ public sealed class EmbeddedInfrastructureOptions
     /// <summary>Partitions of every created topic.</summary>
     public int Partitions { get; set; } = 8;
 
+    /// <summary>TLS and SASL the embedded Kafka requires of its clients (null: plaintext, as the mock itself).</summary>
+    public EmbeddedKafkaSecurity? KafkaSecurity { get; set; }
+
     /// <summary>Start the embedded schema registry.</summary>
     public bool SchemaRegistry { get; set; } = true;
 
     /// <summary>Port of the schema registry; 0 picks a free port.</summary>
     public int SchemaRegistryPort { get; set; } = 8081;
+
+    /// <summary><c>user:password</c> the schema registry requires (HTTP basic authentication); null or empty: none.</summary>
+    public string? SchemaRegistryUserInfo { get; set; }
 
     /// <summary>Start a local redis-server child process.</summary>
     public bool Redis { get; set; } = true;

@@ -10,11 +10,13 @@ var topics = new Option<string[]>("--topic") { Description = "Topic to create (r
 var partitions = new Option<int>("--partitions") { Description = "Partitions per created topic.", DefaultValueFactory = _ => 8 };
 var registryPort = new Option<int>("--schema-registry-port") { Description = "Port of the schema registry (0: none).", DefaultValueFactory = _ => 8081 };
 var redisPort = new Option<int>("--redis-port") { Description = "Port of the local redis-server (0: none).", DefaultValueFactory = _ => 6379 };
+var saslUsers = new Option<string[]>("--sasl-user") { Description = "user:password Kafka clients must authenticate as (SASL_PLAINTEXT with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; repeatable). None: plaintext.", AllowMultipleArgumentsPerToken = true };
+var registryUserInfo = new Option<string>("--schema-registry-user-info") { Description = "user:password the schema registry requires (HTTP basic authentication). None: open." };
 var dataDirectory = new Option<string>("--data") { Description = "Folder of Redis' append-only file.", DefaultValueFactory = _ => Path.Combine(".data", "redis") };
 
 var root = new RootCommand("Segmenter's embedded infrastructure: Kafka (librdkafka mock cluster), schema registry and Redis on 127.0.0.1. In memory (Redis on disk), for development only. Ctrl-C stops it.")
 {
-    kafkaPort, brokers, topics, partitions, registryPort, redisPort, dataDirectory,
+    kafkaPort, brokers, topics, partitions, registryPort, redisPort, dataDirectory, saslUsers, registryUserInfo,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -30,7 +32,17 @@ root.SetAction(async (parse, cancellationToken) =>
         Redis = parse.GetValue(redisPort) > 0,
         RedisPort = parse.GetValue(redisPort),
         DataDirectory = parse.GetValue(dataDirectory)!,
+        SchemaRegistryUserInfo = parse.GetValue(registryUserInfo),
     };
+    var users = (parse.GetValue(saslUsers) ?? []).Select(u => u.Split(':', 2)).ToList();
+    if (users.Any(u => u.Length != 2 || u[0].Length == 0 || u[1].Length == 0))
+    {
+        await Console.Error.WriteLineAsync("--sasl-user must be user:password, both parts non-empty.");
+        return 2;
+    }
+
+    if (users.Count > 0)
+        options.KafkaSecurity = new Segmenter.Embedded.Kafka.Security.EmbeddedKafkaSecurity { Users = users.ToDictionary(u => u[0], u => u[1]) };
     options.Topics.AddRange(parse.GetValue(topics)!);
     try
     {

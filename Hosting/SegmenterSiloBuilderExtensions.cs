@@ -60,9 +60,17 @@ public static class SegmenterSiloBuilderExtensions
     /// The Kafka stream provider with Segmenter's topics: <c>events</c> in (Avro, dead letters for what cannot be read),
     /// <c>session-events</c> and <c>sessions</c> out (Avro), all through the schema registry at <paramref name="schemaRegistryUrl"/>.
     /// </summary>
-    public static ISiloBuilder AddSegmenterKafka(this ISiloBuilder silo, string schemaRegistryUrl, Action<KafkaStreamOptions> configure)
+    public static ISiloBuilder AddSegmenterKafka(this ISiloBuilder silo, string schemaRegistryUrl, Action<KafkaStreamOptions> configure) =>
+        silo.AddSegmenterKafka(new SchemaRegistrySettings { Url = schemaRegistryUrl }, configure);
+
+    /// <summary>
+    /// The Kafka stream provider with Segmenter's topics, its records Avro through the schema registry of
+    /// <paramref name="registry"/> (with its basic authentication, if any).
+    /// </summary>
+    public static ISiloBuilder AddSegmenterKafka(this ISiloBuilder silo, SchemaRegistrySettings registry, Action<KafkaStreamOptions> configure)
     {
-        silo.Services.TryAddSingleton<ISchemaRegistryClient>(_ => new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = schemaRegistryUrl }));
+        ArgumentNullException.ThrowIfNull(registry);
+        silo.Services.TryAddSingleton<ISchemaRegistryClient>(_ => registry.CreateClient());
         silo.Services.TryAddSingleton(sp => new ContractSerdes(sp.GetRequiredService<ISchemaRegistryClient>()));
         silo.AddKafkaStreams(SegmenterOptions.StreamProvider, kafka => kafka.Configure<IOptions<SegmenterOptions>>((options, segmenter) =>
         {
@@ -75,7 +83,7 @@ public static class SegmenterSiloBuilderExtensions
             var input = options.AddInputTopic(topics.EventsTopic, sp => new DeviceInputDecoder(sp.GetRequiredService<ContractSerdes>()), StreamNamespaces.Events);
             options.AddOutputTopic(topics.SessionEventsTopic, sp => new SessionEventEncoder(sp.GetRequiredService<ContractSerdes>(), topics.SessionEventsTopic), StreamNamespaces.SessionEvents);
             options.AddOutputTopic(topics.SessionsTopic, sp => new SessionSummaryEncoder(sp.GetRequiredService<ContractSerdes>(), topics.SessionsTopic), StreamNamespaces.Sessions);
-            var keys = new AvroDeviceKeyBytes(new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = schemaRegistryUrl }), topics.EventsTopic);
+            var keys = new AvroDeviceKeyBytes(registry.CreateClient(), topics.EventsTopic);
             input.PartitionKey = stream => keys.For(stream.GetKeyAsString());
         }));
         return silo;

@@ -9,9 +9,13 @@ namespace Segmenter.Reader;
 /// </summary>
 public static class ReaderCli
 {
-    public static RootCommand CreateRootCommand(CliConsole console)
+    public static RootCommand CreateRootCommand(CliConsole console) => CreateRootCommand(console, out _);
+
+    /// <param name="redact">Masks the secrets of the connection settings the command reads, in what the CLI prints.</param>
+    internal static RootCommand CreateRootCommand(CliConsole console, out Func<string, string> redact)
     {
         var common = new ReaderCommonOptions();
+        redact = common.Connection.Redact;
         var root = new RootCommand(
             "Segmenter reader: reads Segmenter's topics (Avro, through the schema registry). Without a command it follows a topic "
             + "(session-events by default) and prints each record: as time topic-partition@offset [device:session] event, or "
@@ -24,5 +28,5 @@ public static class ReaderCli
     }
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken) =>
-        CommandLineApp.RunAsync(CreateRootCommand(console), args, console, cancellationToken);
+        CommandLineApp.RunAsync(CreateRootCommand(console, out var redact), args, console, cancellationToken, redact);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Segmenter.Embedded;
+using Segmenter.Embedded.Kafka.Security;
 using Segmenter.Grains.Hosting;
 using Segmenter.Hosting;
 using Segmenter.Hosting.Logging;
@@ -18,7 +19,7 @@ namespace Segmenter.Silo;
 /// embedded infrastructure in the embedded profile, then runs Orleans with the dashboard, health, query and metrics
 /// endpoints on one ASP.NET Core port. Exit codes: 0 clean stop, 2 bad configuration, 3 infrastructure unavailable.
 /// </summary>
-public static class SiloProgram
+public static partial class SiloProgram
 {
     public const int BadConfiguration = 2;
     public const int InfrastructureUnavailable = 3;
@@ -83,12 +84,31 @@ public static class SiloProgram
             Redis = string.IsNullOrWhiteSpace(config.RedisConnectionString),
             RedisPort = config.Embedded.RedisPort,
             DataDirectory = Path.Combine(config.Host.DataDirectory, "redis"),
+            KafkaSecurity = EmbeddedKafkaSecurityFor(config),
+            SchemaRegistryUserInfo = config.SchemaRegistry.BasicAuthUserInfo,
         };
         options.Topics.AddRange([config.Segmenter.EventsTopic, config.Segmenter.SessionEventsTopic, config.Segmenter.SessionsTopic, config.Segmenter.DeadLetterTopic]);
         var infrastructure = await EmbeddedInfrastructure.StartAsync(options, logger);
         if (infrastructure.RedisConnectionString is { } redis)
             config.RedisConnectionString = redis;
         return infrastructure;
+    }
+
+    /// <summary>
+    /// With SASL configured for Kafka, the embedded Kafka requires exactly those credentials (validation has refused what
+    /// it cannot play: TLS, OAUTHBEARER), so a local run exercises the same client settings as a secured cluster.
+    /// </summary>
+    private static EmbeddedKafkaSecurity? EmbeddedKafkaSecurityFor(SiloConfiguration config)
+    {
+        var security = config.Kafka.Security;
+        if (security.ParsedProtocol is not Confluent.Kafka.SecurityProtocol.SaslPlaintext || security.ParsedSaslMechanism is not { } mechanism)
+            return null;
+        return new EmbeddedKafkaSecurity
+        {
+            Protocol = Confluent.Kafka.SecurityProtocol.SaslPlaintext,
+            Users = new Dictionary<string, string> { [security.SaslUsername] = security.SaslPassword },
+            Mechanisms = [mechanism],
+        };
     }
 
     internal static WebApplication Build(WebApplicationBuilder builder, SiloConfiguration config)
@@ -119,9 +139,9 @@ public static class SiloProgram
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.AddSegmenter(rules => builder.Configuration.GetSection("Segmentation").Bind(rules), segmenter => builder.Configuration.GetSection("Segmentation").Bind(segmenter));
             if (config.Transport == InputTransport.EventHubs)
-                silo.AddSegmenterEventHubs(config.SchemaRegistryUrl, config.EventHubs);
+                silo.AddSegmenterEventHubs(config.SchemaRegistry, config.EventHubs);
             else
-                silo.AddSegmenterKafka(config.SchemaRegistryUrl, kafka => builder.Configuration.GetSection("Kafka").Bind(kafka));
+                silo.AddSegmenterKafka(config.SchemaRegistry, kafka => builder.Configuration.GetSection("Kafka").Bind(kafka));
             silo.AddSegmenterRedis(config.RedisConnectionString);
             silo.AddDashboard();
         });
@@ -133,12 +153,40 @@ public static class SiloProgram
             builder.Services.AddHostedService<StatusLine>();
 
         var app = builder.Build();
+        if (config.Http.RequiresAuthentication)
+            app.UseMiddleware<BasicAuthenticationMiddleware>(config.Http);
         app.MapGet("/", () => Results.Redirect("/dashboard/"));
         app.MapOrleansDashboard("/dashboard");
         app.MapHealthChecks("/health");
         app.MapDeviceSessionEndpoints();
         app.MapSiloMetrics();
         SiloTelemetry.LogExport(app.Logger, config.Telemetry);
+        LogConnections(app.Logger, config, builder.Configuration["Urls"] ?? "");
         return app;
     }
+
+    /// <summary>How the silo reaches Kafka and the registry and who may use its HTTP port: names and files, never secrets.</summary>
+    private static void LogConnections(ILogger logger, SiloConfiguration config, string urls)
+    {
+        if (config.Transport == InputTransport.Kafka)
+            LogKafkaSecurity(logger, config.Kafka.BootstrapServers, config.Kafka.Security.IsConfigured ? config.Kafka.Security.Describe() : "PLAINTEXT (no TLS, no SASL)");
+        LogSchemaRegistry(logger, config.SchemaRegistry.Describe());
+        var exposed = HttpSettings.ReachableFromTheNetwork(urls);
+        if (config.Http.RequiresAuthentication)
+            LogHttpAuthenticated(logger, urls, config.Http.User, config.Http.AnonymousPaths);
+        else if (exposed.Count > 0)
+            LogHttpExposed(logger, string.Join(", ", exposed));
+    }
+
+    [LoggerMessage(LogLevel.Information, "Kafka at {Bootstrap}: {Security}")]
+    private static partial void LogKafkaSecurity(ILogger logger, string bootstrap, string security);
+
+    [LoggerMessage(LogLevel.Information, "Schema registry at {Registry}")]
+    private static partial void LogSchemaRegistry(ILogger logger, string registry);
+
+    [LoggerMessage(LogLevel.Information, "HTTP endpoints on {Urls} require basic authentication as '{User}' (anonymous: {Anonymous})")]
+    private static partial void LogHttpAuthenticated(ILogger logger, string urls, string user, string anonymous);
+
+    [LoggerMessage(LogLevel.Warning, "HTTP endpoints (dashboard, query API, metrics) listen on {Urls}, reachable from the network without authentication: set Http:BasicAuthUserInfo, or Urls to http://127.0.0.1:<port>")]
+    private static partial void LogHttpExposed(ILogger logger, string urls);
 }

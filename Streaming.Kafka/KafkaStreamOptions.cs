@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Segmenter.Streaming.Kafka.Security;
 
 namespace Segmenter.Streaming.Kafka;
 
@@ -122,15 +123,32 @@ public sealed class KafkaStreamOptions
     /// </summary>
     public Func<Exception, bool> IsTransientDeliveryFailure { get; set; } = Delivery.TransientDeliveryFailures.IsTransient;
 
-    /// <summary>Further librdkafka consumer settings (e.g. security), applied last.</summary>
+    /// <summary>
+    /// TLS, SASL and mutual TLS for every client of the provider (consumers, producer, metadata), set once; bound from
+    /// the <c>Security</c> subsection. Empty: plaintext.
+    /// </summary>
+    public KafkaSecurityOptions Security { get; } = new();
+
+    /// <summary>Further librdkafka consumer settings, applied last (after <see cref="Security"/>).</summary>
     public Dictionary<string, string> ConsumerSettings { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Further librdkafka producer settings (e.g. security), applied last.</summary>
+    /// <summary>Further librdkafka producer settings, applied last (after <see cref="Security"/>).</summary>
     public Dictionary<string, string> ProducerSettings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// <paramref name="text"/> with every secret these options hold (<see cref="Security"/>'s, and secret-looking values of
+    /// <see cref="ConsumerSettings"/> and <see cref="ProducerSettings"/>) replaced by <c>***</c>.
+    /// </summary>
+    public string Redact(string text) =>
+        KafkaSecretRedaction.Redact(text, Security.Secrets()
+            .Concat(KafkaSecretRedaction.SecretsOf(ConsumerSettings))
+            .Concat(KafkaSecretRedaction.SecretsOf(ProducerSettings)));
+
+    /// <summary>The input topic whose events go to <paramref name="streamNamespace"/>, if any.</summary>
     public KafkaTopicOptions? InputTopicFor(string streamNamespace) =>
         Topics.FirstOrDefault(t => t.IsInput && t.Namespace == streamNamespace);
 
+    /// <summary>The output topic that events published on <paramref name="streamNamespace"/> are produced to, if any.</summary>
     public KafkaTopicOptions? OutputTopicFor(string streamNamespace) =>
         Topics.FirstOrDefault(t => t.IsOutput && t.Namespace == streamNamespace);
 }

@@ -73,6 +73,8 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             Problem(nameof(options.HandoverTimeout), $"must not be negative (got {options.HandoverTimeout}).");
         if (options.MetadataTimeout <= TimeSpan.Zero)
             Problem(nameof(options.MetadataTimeout), $"must be positive (got {options.MetadataTimeout}).");
+        foreach (var problem in options.Security.Validate(nameof(options.Security)))
+            problems.Add($"Kafka stream provider '{providerName}': {problem}");
         return problems;
     }
 }

@@ -15,18 +15,23 @@ internal sealed class KafkaTopicPartitionCounts(KafkaStreamOptions options, stri
             return counts;
 
         Metadata metadata;
+        string? clientError = null; // what librdkafka reported meanwhile (refused connection, failed authentication), which says more than a timeout
         try
         {
-            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = options.BootstrapServers })
+            var config = new AdminClientConfig { BootstrapServers = options.BootstrapServers };
+            options.Security.ApplyTo(config);
+            var builder = new AdminClientBuilder(config)
                 .SetLogHandler((_, _) => { })
-                .Build();
+                .SetErrorHandler((_, error) => clientError ??= error.Reason);
+            using var admin = options.Security.ApplyTo(builder).Build();
             metadata = admin.GetMetadata(options.MetadataTimeout);
         }
         catch (KafkaException e)
         {
+            var reason = options.Redact(clientError is null || clientError == e.Error.Reason ? e.Error.Reason : $"{e.Error.Reason}; {clientError}");
             throw new OrleansConfigurationException(
                 $"Kafka stream provider '{providerName}': cannot read the partition counts of {string.Join(", ", unknown)} from {options.BootstrapServers} " +
-                $"within {options.MetadataTimeout.TotalSeconds:0} s ({e.Error.Reason}). Is the broker reachable? Or set each topic's Partitions.", e);
+                $"within {options.MetadataTimeout.TotalSeconds:0} s ({reason}). Is the broker reachable, and are Security's settings right? Or set each topic's Partitions.", e);
         }
 
         foreach (var name in unknown)

@@ -156,15 +156,33 @@ public sealed partial class RedisServerProcess : IAsyncDisposable
     /// </summary>
     private InvalidOperationException? DamagedData(string output)
     {
-        string[] signs = ["AOF", "appendonly", "Bad file format", "Unrecoverable error", "manifest"];
-        if (!signs.Any(sign => output.Contains(sign, StringComparison.OrdinalIgnoreCase)))
+        if (DamagedDataReason(output) is not { } reason)
             return null;
-        var reason = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Contains('#', StringComparison.Ordinal)) ?? output.Trim();
         return new InvalidOperationException(
             $"The Redis data in {DataDirectory} is damaged or incomplete, and redis-server refuses to start on it ({reason}). " +
             $"It holds only the embedded profile's device state: move the directory away (or delete it) to start with empty state, " +
             $"or try 'redis-check-aof --fix {Path.Combine(DataDirectory, "appendonlydir", "appendonly.aof.manifest")}' to keep what can be kept.");
     }
+
+    /// <summary>
+    /// redis-server's own fatal line about unreadable data in its output, without pid, role and time; null when it
+    /// stopped for another reason. Not any mention of AOF: a healthy start logs "Creating AOF base file" too, and a port
+    /// conflict after it must not be reported as damaged data.
+    /// </summary>
+    internal static string? DamagedDataReason(string output)
+    {
+        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => DamagedDataLines.Any(sign => l.Contains(sign, StringComparison.Ordinal)));
+        return line?[(line.IndexOf('#', StringComparison.Ordinal) + 1)..].Trim();
+    }
+
+    /// <summary>What redis-server 7 logs (as a warning, then exits) when it cannot load its append-only files.</summary>
+    private static readonly string[] DamagedDataLines =
+    [
+        "Bad file format reading the append only file",
+        "Unrecoverable error reading the append only file",
+        "Unable to obtain the AOF file",
+        "Invalid AOF manifest file format",
+    ];
 
     private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
     {

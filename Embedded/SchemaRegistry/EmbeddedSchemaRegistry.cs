@@ -12,7 +12,8 @@ namespace Segmenter.Embedded.SchemaRegistry;
 /// An in-process Confluent Schema Registry for local runs and tests: the REST API clients depend on (subjects,
 /// versions, schemas by id, soft and permanent deletes, compatibility levels and checks; see
 /// <see cref="SchemaRegistryEndpoints"/>), Avro only, with Confluent's global default BACKWARD and its error codes.
-/// In memory, no authentication. Anything it does not implement answers 404 with a message saying so, so that a
+/// In memory; optionally behind HTTP basic authentication, as a Confluent registry can be (and Confluent Cloud's is).
+/// Anything it does not implement answers 404 with a message saying so, so that a
 /// missing endpoint is obvious.
 /// </summary>
 public sealed class EmbeddedSchemaRegistry : IAsyncDisposable
@@ -28,8 +29,15 @@ public sealed class EmbeddedSchemaRegistry : IAsyncDisposable
     /// <summary>The base address, such as <c>http://127.0.0.1:8081</c>.</summary>
     public string Url { get; }
 
-    /// <summary>Starts listening on 127.0.0.1 at <paramref name="port"/> (0 picks a free port).</summary>
-    public static async Task<EmbeddedSchemaRegistry> StartAsync(int port = 0, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts listening on 127.0.0.1 at <paramref name="port"/> (0 picks a free port), without authentication.</summary>
+    public static Task<EmbeddedSchemaRegistry> StartAsync(int port = 0, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        StartAsync(port, basicAuthUserInfo: null, loggerFactory, cancellationToken);
+
+    /// <summary>
+    /// Starts listening on 127.0.0.1 at <paramref name="port"/> (0 picks a free port); with <paramref name="basicAuthUserInfo"/>
+    /// (<c>user:password</c>) every request must authenticate with it (401 otherwise).
+    /// </summary>
+    public static async Task<EmbeddedSchemaRegistry> StartAsync(int port, string? basicAuthUserInfo, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -38,6 +46,8 @@ public sealed class EmbeddedSchemaRegistry : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
 
         var app = builder.Build();
+        if (!string.IsNullOrEmpty(basicAuthUserInfo))
+            app.UseMiddleware<RegistryBasicAuthMiddleware>(basicAuthUserInfo);
         app.UseMiddleware<RegistryErrorMiddleware>();
         SchemaRegistryEndpoints.Map(app, new SchemaStore());
         try

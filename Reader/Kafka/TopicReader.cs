@@ -20,14 +20,13 @@ internal sealed class TopicReader(ConnectionSettings connection)
         Func<ConsumeResult<byte[], byte[]>, Task> onRecord, CancellationToken cancellationToken)
     {
         var partitions = topics.SelectMany(PartitionsOf).ToList();
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(connection.Kafka(new ConsumerConfig
         {
-            BootstrapServers = connection.BootstrapServers,
             GroupId = $"segmenter-reader-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = settings.FromBeginning ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
-        }).SetLogHandler((_, _) => { }).Build();
+        })).SetLogHandler((_, _) => { }).Build();
 
         // What is there now: the idle clock starts only once that is read, so a slow first fetch is not "idle".
         var startEnds = settings.FromBeginning
@@ -70,7 +69,7 @@ internal sealed class TopicReader(ConnectionSettings connection)
     /// <summary>Every partition of a topic, from the broker's metadata; a topic that does not exist is an error (exit 1).</summary>
     public IReadOnlyList<TopicPartition> PartitionsOf(string topic)
     {
-        var config = new AdminClientConfig { BootstrapServers = connection.BootstrapServers };
+        var config = connection.Kafka(new AdminClientConfig());
         config.Set("allow.auto.create.topics", "false"); // a reader that asks about a misspelt topic must not create it
         using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         Metadata metadata;
@@ -80,13 +79,13 @@ internal sealed class TopicReader(ConnectionSettings connection)
         }
         catch (KafkaException e)
         {
-            throw CommandFailedException.Unreachable($"Cannot read the metadata of topic {topic} from Kafka at {connection.BootstrapServers}: {e.Error.Reason}", e);
+            throw CommandFailedException.Unreachable($"Cannot read the metadata of topic {topic} from Kafka at {connection.BootstrapServers}: {connection.Redact(e.Error.Reason)}", e);
         }
 
         var found = metadata.Topics.SingleOrDefault(t => t.Topic == topic);
         if (found is null || found.Error.IsError || found.Partitions.Count == 0)
             throw new CommandFailedException($"Topic {topic} does not exist on {connection.BootstrapServers}"
-                + (found?.Error.IsError == true ? $" ({found.Error.Reason})." : "."));
+                + (found?.Error.IsError == true ? $" ({connection.Redact(found.Error.Reason)})." : "."));
         return [.. found.Partitions.OrderBy(p => p.PartitionId).Select(p => new TopicPartition(topic, p.PartitionId))];
     }
 }

@@ -13,12 +13,11 @@ internal sealed class LagProbe(ConnectionSettings connection, string group, IRea
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     // A consumer that carries the silo's group id only to ask for its committed offsets; it never subscribes.
-    private readonly IConsumer<byte[], byte[]> _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+    private readonly IConsumer<byte[], byte[]> _consumer = new ConsumerBuilder<byte[], byte[]>(connection.Kafka(new ConsumerConfig
     {
-        BootstrapServers = connection.BootstrapServers,
         GroupId = group,
         EnableAutoCommit = false,
-    }).SetLogHandler((_, _) => { }).Build();
+    })).SetLogHandler((_, _) => { }).Build();
 
     /// <summary>The silo group's lag on the input topic: "n/a" when it has committed nothing there, "?" when Kafka did not answer in time.</summary>
     public string SegmenterLag() => Describe(() =>

@@ -36,6 +36,12 @@ public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDeco
         {
             return KafkaDecodeResult.Poison(e.Error.ToString(), e.Message);
         }
+        catch (Exception e) when (SchemaRegistrySettings.IsRefusedCredentials(e))
+        {
+            // The record is fine and the registry is up: the credentials are wrong or missing. Kept and retried, as an
+            // outage, so that fixing SchemaRegistry:BasicAuthUserInfo loses nothing.
+            throw new KafkaDecodeDeferredException($"The schema registry refused the credentials ({e.Message}): check SchemaRegistry:BasicAuthUserInfo.", e);
+        }
         catch (Exception e) when (SchemaRegistryOutage.Is(e, cancellationToken))
         {
             throw new KafkaDecodeDeferredException($"The schema registry cannot be reached: {e.Message}", e);

@@ -2,8 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Serialization;
 using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka;
+using Segmenter.Streaming.Kafka.Security;
 
 namespace Segmenter.Silo.Configuration;
 
@@ -21,7 +23,9 @@ public sealed class SiloConfiguration
     public TelemetrySettings Telemetry { get; } = new();
     public SegmentationOptions Rules { get; } = new();
     public SegmenterOptions Segmenter { get; } = new();
-    public string SchemaRegistryUrl { get; set; } = "";
+    public SchemaRegistrySettings SchemaRegistry { get; } = new();
+    public HttpSettings Http { get; } = new();
+    public string SchemaRegistryUrl => SchemaRegistry.Url;
     public string RedisConnectionString { get; set; } = "";
     public SiloProfile Profile { get; private set; }
     public InputTransport Transport { get; private set; }
@@ -39,7 +43,8 @@ public sealed class SiloConfiguration
         Bind(configuration, TelemetrySettings.SectionName, config.Telemetry, found);
         Bind(configuration, SegmentationOptions.SectionName, config.Rules, found);
         Bind(configuration, SegmenterOptions.SectionName, config.Segmenter, found);
-        config.SchemaRegistryUrl = configuration["SchemaRegistry:Url"] ?? "";
+        Bind(configuration, SchemaRegistrySettings.SectionName, config.SchemaRegistry, found);
+        Bind(configuration, HttpSettings.SectionName, config.Http, found);
         config.RedisConnectionString = configuration["Redis:ConnectionString"] ?? "";
 
         if (Enum.TryParse<SiloProfile>(config.Host.Profile, ignoreCase: true, out var profile) && Enum.IsDefined(profile))
@@ -66,10 +71,13 @@ public sealed class SiloConfiguration
                 found.Add("Kafka:BootstrapServers is required (e.g. '127.0.0.1:9092').");
             if (string.IsNullOrWhiteSpace(config.Kafka.ConsumerGroupId))
                 found.Add("Kafka:ConsumerGroupId is required (e.g. 'segmenter').");
+            found.AddRange(config.Kafka.Security.Validate("Kafka:Security"));
+            if (config.Profile == SiloProfile.Embedded && config.Embedded.Kafka)
+                found.AddRange(EmbeddedKafkaSecurityProblems(config.Kafka.Security));
         }
 
-        if (!Uri.TryCreate(config.SchemaRegistryUrl, UriKind.Absolute, out var registry) || registry.Scheme is not ("http" or "https"))
-            found.Add($"SchemaRegistry:Url must be an http(s) address (got '{config.SchemaRegistryUrl}').");
+        found.AddRange(config.SchemaRegistry.Validate());
+        found.AddRange(config.Http.Validate());
         if (config.Profile == SiloProfile.Cluster && string.IsNullOrWhiteSpace(config.RedisConnectionString))
             found.Add("Redis:ConnectionString is required in the cluster profile (clustering, state and reminders live in Redis).");
         if (config.Embedded.Partitions < 1)
@@ -85,6 +93,21 @@ public sealed class SiloConfiguration
             found.Add($"Segmenter:StatusInterval must not be negative (got {config.Host.StatusInterval}).");
         problems = found;
         return config;
+    }
+
+    /// <summary>
+    /// The embedded Kafka plays a secured cluster with the configured credentials, but only as far as it can: SASL PLAIN
+    /// or SCRAM without TLS (it has no certificate the clients would trust, and no identity provider for OAUTHBEARER).
+    /// </summary>
+    private static IEnumerable<string> EmbeddedKafkaSecurityProblems(KafkaSecurityOptions security)
+    {
+        if (!security.IsConfigured || security.ParsedProtocol is not { } protocol)
+            yield break;
+        const string alternatives = "or set Embedded:Kafka=false and Kafka:BootstrapServers to a real cluster.";
+        if (protocol is Confluent.Kafka.SecurityProtocol.Ssl or Confluent.Kafka.SecurityProtocol.SaslSsl)
+            yield return $"Kafka:Security:Protocol {KafkaSecurityOptions.Name(protocol)} cannot be served by the embedded Kafka (Embedded:Kafka=true), which has no certificate your clients trust: use SASL_PLAINTEXT to try SASL against it, {alternatives}";
+        else if (security.ParsedSaslMechanism is Confluent.Kafka.SaslMechanism.OAuthBearer)
+            yield return $"Kafka:Security:SaslMechanism OAUTHBEARER cannot be served by the embedded Kafka (Embedded:Kafka=true), which has no identity provider: use PLAIN or SCRAM-SHA-256/512 against it, {alternatives}";
     }
 
     /// <summary>The port of the first broker in <c>Kafka:BootstrapServers</c> (where the embedded Kafka listens).</summary>

@@ -42,7 +42,7 @@ public sealed class TelemetrySettings
         if (!string.IsNullOrWhiteSpace(OtlpEndpoint))
         {
             if (!IsHttpAddress(OtlpEndpoint, out var endpoint))
-                problems.Add($"{SectionName}:OtlpEndpoint must be an http(s) address such as 'http://collector:4317' (got '{OtlpEndpoint}').");
+                problems.Add($"{SectionName}:OtlpEndpoint must be an http(s) address such as 'http://collector:4317' (got '{WithoutUserInfo(OtlpEndpoint)}').");
             else if (protocol is { } p)
                 Otlp = new OtlpTarget(p == OtlpExportProtocol.HttpProtobuf ? MetricsPath(endpoint) : endpoint, p, FromStandardVariables: false);
         }
@@ -52,11 +52,15 @@ public sealed class TelemetrySettings
             if (IsHttpAddress(standard, out var endpoint))
                 Otlp = new OtlpTarget(endpoint, null, FromStandardVariables: true);
             else
-                problems.Add($"{StandardEndpointVariable} must be an http(s) address such as 'http://collector:4317' (got '{standard}').");
+                problems.Add($"{StandardEndpointVariable} must be an http(s) address such as 'http://collector:4317' (got '{WithoutUserInfo(standard)}').");
         }
 
         return problems;
     }
+
+    /// <summary>An address for a message: credentials written into it (<c>http://user:token@host</c>) masked.</summary>
+    private static string WithoutUserInfo(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? address.Replace(uri.UserInfo, "***", StringComparison.Ordinal) : address;
 
     private static bool IsHttpAddress(string text, out Uri uri) =>
         Uri.TryCreate(text, UriKind.Absolute, out uri!) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;

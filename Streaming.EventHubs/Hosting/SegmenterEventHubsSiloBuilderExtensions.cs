@@ -9,6 +9,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
 using Segmenter.Grains.Hosting;
+using Segmenter.Serialization;
 using Segmenter.Streaming.EventHubs.Codec;
 using Segmenter.Streaming.Kafka.Hosting;
 using Segmenter.Streaming.Kafka.Metrics;
@@ -25,15 +26,23 @@ public static class SegmenterEventHubsSiloBuilderExtensions
     /// positions are checkpointed to an Azure table. Records are Avro through the schema registry at
     /// <paramref name="schemaRegistryUrl"/>. Use instead of <c>AddSegmenterKafka</c>, after <c>AddSegmenter</c>.
     /// </summary>
-    public static ISiloBuilder AddSegmenterEventHubs(this ISiloBuilder silo, string schemaRegistryUrl, EventHubsSettings settings)
+    public static ISiloBuilder AddSegmenterEventHubs(this ISiloBuilder silo, string schemaRegistryUrl, EventHubsSettings settings) =>
+        silo.AddSegmenterEventHubs(new SchemaRegistrySettings { Url = schemaRegistryUrl }, settings);
+
+    /// <summary>
+    /// The Event Hubs transport, its records Avro through the schema registry of <paramref name="registry"/> (with its
+    /// basic authentication, if any). See the overload taking the registry's address.
+    /// </summary>
+    public static ISiloBuilder AddSegmenterEventHubs(this ISiloBuilder silo, SchemaRegistrySettings registry, EventHubsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Validate() is { Count: > 0 } problems)
             throw new OrleansConfigurationException(string.Join(" ", problems));
 
         var services = silo.Services;
-        services.TryAddSingleton<ISchemaRegistryClient>(_ => new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = schemaRegistryUrl }));
+        services.TryAddSingleton<ISchemaRegistryClient>(_ => registry.CreateClient());
         services.TryAddSingleton<RegistrySchemaCache>();
         services.TryAddSingleton<FramedAvroReader>();
         services.TryAddSingleton<FramedAvroWriter>();

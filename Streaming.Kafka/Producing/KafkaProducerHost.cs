@@ -73,13 +73,15 @@ internal sealed class KafkaProducerHost : IRecordProducer, IDisposable
             Partitioner = Partitioner.Murmur2Random,
             SocketNagleDisable = true,
         };
+        options.Security.ApplyTo(config);
         foreach (var (key, value) in options.ProducerSettings)
             config.Set(key, value);
 
-        return new ProducerBuilder<byte[], byte[]>(config)
+        var builder = new ProducerBuilder<byte[], byte[]>(config)
+            .SetLogHandler((_, message) => KafkaClientLog.Write(_logger, options, message))
             .SetErrorHandler((_, error) => _logger.Log(error.IsFatal ? LogLevel.Critical : LogLevel.Warning,
-                "Kafka producer error {Code}: {Reason}", error.Code, error.Reason))
-            .Build();
+                "Kafka producer error {Code}: {Reason}", error.Code, options.Redact(error.Reason)));
+        return options.Security.ApplyTo(builder).Build();
     }
 
     /// <summary>Completes once <c>count</c> deliveries are reported, failing on the first error.</summary>

@@ -444,12 +444,14 @@ internal sealed partial class KafkaQueueReceiver(
             SocketNagleDisable = true,
             FetchWaitMaxMs = (int)options.ConsumerFetchWait.TotalMilliseconds,
         };
+        options.Security.ApplyTo(config);
         foreach (var (key, value) in options.ConsumerSettings)
             config.Set(key, value);
 
-        return new ConsumerBuilder<byte[], byte[]>(config)
-            .SetErrorHandler((_, error) => LogKafkaError(topic.Name, partition, error.Code, error.Reason))
-            .Build();
+        var builder = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetLogHandler((_, message) => KafkaClientLog.Write(_logger, options, message))
+            .SetErrorHandler((_, error) => LogKafkaError(topic.Name, partition, error.Code, options.Redact(error.Reason)));
+        return options.Security.ApplyTo(builder).Build();
     }
 
     /// <summary>

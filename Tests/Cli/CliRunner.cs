@@ -19,13 +19,18 @@ internal static class CliRunner
     /// Runs <c>dotnet Segmenter.{cli}.dll args</c> from the CLI's own build output (as a user runs it: its own
     /// dependency versions, not the test folder's), the same configuration and framework as this test assembly.
     /// </summary>
-    public static async Task<CliResult> ProcessAsync(string cli, params string[] args)
+    public static Task<CliResult> ProcessAsync(string cli, params string[] args) => ProcessAsync(cli, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="ProcessAsync(string, string[])"/>, with these environment variables set (credentials, as operators pass them).</summary>
+    public static async Task<CliResult> ProcessAsync(string cli, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
         start.ArgumentList.Add(BuiltCli(cli));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

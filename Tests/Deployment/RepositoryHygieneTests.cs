@@ -67,7 +67,7 @@ public sealed partial class RepositoryHygieneTests
         return lines;
     }
 
-    [GeneratedRegex(@"(^|/)(\.data|\.run|bin|obj|TestResults|appendonlydir)/|\.(aof|rdb|log|trx)$|appendonly\.aof")]
+    [GeneratedRegex(@"(^|/)(\.data|\.run|bin|obj|TestResults|appendonlydir|node_modules)/|\.(aof|rdb|log|trx)$|appendonly\.aof")]
     private static partial Regex RuntimeState();
 
     [GeneratedRegex(@"(?m)^COPY (?<dir>[A-Za-z.]+/) ")]

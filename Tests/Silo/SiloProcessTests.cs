@@ -18,6 +18,10 @@ public sealed class SiloProcessTests
     [InlineData("--Segmentation:InactivityTimeout=banana", "Segmentation:InactivityTimeout")]
     [InlineData("--Segmenter:Profile=cluster", "Redis:ConnectionString is required in the cluster profile")]
     [InlineData("--Telemetry:OtlpEndpoint=collector:4317", "Telemetry:OtlpEndpoint must be an http(s) address")]
+    [InlineData("--Kafka:Security:Protocol=SASL_PLAINTEXT", "Kafka:Security:SaslMechanism is required with Protocol SASL_PLAINTEXT")]
+    [InlineData("--Kafka:Security:Protocol=SASL_SSL", "cannot be served by the embedded Kafka (Embedded:Kafka=true)")]
+    [InlineData("--Http:BasicAuthUserInfo=admin", "Http:BasicAuthUserInfo must be user:password")]
+    [InlineData("--SchemaRegistry:BasicAuthUserInfo=key", "SchemaRegistry:BasicAuthUserInfo must be user:password")]
     public async Task Bad_configuration_stops_the_silo_at_once_with_a_message_naming_the_setting(string setting, string message)
     {
         await using var silo = ChildProcess.Start(SiloDll, [setting]);
@@ -26,6 +30,20 @@ public sealed class SiloProcessTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains(message, silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_in_a_wrong_configuration_is_not_repeated()
+    {
+        await using var silo = ChildProcess.Start(SiloDll, ["--Kafka:Security:SaslPassword=TopSecret-4711", "--SchemaRegistry:Url=https://key:Other-Secret@registry.example"]);
+
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Kafka:Security:SaslPassword is set but would not be used", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("SchemaRegistry:Url must not carry credentials ('https://***@registry.example')", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("TopSecret-4711", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Other-Secret", silo.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Segmenter.Embedded.Kafka.Security;
 
 namespace Segmenter.Embedded.Kafka;
 
@@ -21,6 +22,12 @@ public sealed record EmbeddedKafkaOptions
 
     /// <summary>Address the fixed-port forwarders bind to.</summary>
     public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>
+    /// When set, clients must connect with TLS and/or SASL as configured here: a gateway in front of each broker (on
+    /// <see cref="BasePort"/>, or on a free port when that is 0) terminates them, and Metadata advertises the gateways.
+    /// </summary>
+    public EmbeddedKafkaSecurity? Security { get; init; }
 
     /// <summary>
     /// Extra librdkafka properties for the private handle that hosts the mock cluster,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using Segmenter.Embedded.Kafka.Security;
 
 namespace Segmenter.Embedded.Kafka;
 
@@ -12,7 +13,8 @@ namespace Segmenter.Embedded.Kafka;
 /// </summary>
 /// <remarks>
 /// <para>Limitations of the mock broker (librdkafka 2.16): no Admin CreateTopics (use
-/// <see cref="CreateTopic"/>), no SSL/SASL, auto-created topics get 4 partitions, and each
+/// <see cref="CreateTopic"/>), no SSL/SASL of its own (<see cref="EmbeddedKafkaOptions.Security"/> puts a gateway
+/// in front that speaks them), auto-created topics get 4 partitions, and each
 /// partition keeps only its newest ~5 MiB / 100,000 record batches.</para>
 /// <para>The mock cluster lives on a private producer <c>rd_kafka_t</c> created through the C
 /// API, so no Confluent.Kafka internals are touched.</para>
@@ -20,12 +22,12 @@ namespace Segmenter.Embedded.Kafka;
 public sealed class EmbeddedKafkaCluster : IAsyncDisposable
 {
     private readonly Lock _nativeLock = new();
-    private readonly TcpForwarder[] _forwarders;
+    private readonly IAsyncDisposable[] _forwarders;
     private IntPtr _rk;       // rd_kafka_t* owning the mock cluster
     private IntPtr _mcluster; // rd_kafka_mock_cluster_t*
 
     private EmbeddedKafkaCluster(IntPtr rk, IntPtr mcluster, IReadOnlyList<IPEndPoint> brokerListeners,
-        TcpForwarder[] forwarders, string bootstrapServers)
+        IAsyncDisposable[] forwarders, string bootstrapServers)
     {
         _rk = rk;
         _mcluster = mcluster;
@@ -43,11 +45,18 @@ public sealed class EmbeddedKafkaCluster : IAsyncDisposable
     /// <summary>Number of brokers.</summary>
     public int BrokerCount => BrokerListeners.Count;
 
+    /// <summary>
+    /// With <see cref="EmbeddedKafkaOptions.Security"/>: connections refused so far (a failed TLS handshake or SASL
+    /// authentication, or another request before authentication); always 0 without.
+    /// </summary>
+    public long RefusedConnections => _forwarders.OfType<SecurityGateway>().Sum(g => g.Refused);
+
     /// <summary>Starts a mock cluster (and, if <see cref="EmbeddedKafkaOptions.BasePort"/> is set, its forwarders).</summary>
     public static EmbeddedKafkaCluster Start(EmbeddedKafkaOptions? options = null)
     {
         options ??= new EmbeddedKafkaOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BrokerCount, 1);
+        options.Security?.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(options.BasePort);
         if (options.BasePort > 0)
         {
@@ -74,7 +83,7 @@ public sealed class EmbeddedKafkaCluster : IAsyncDisposable
 
         IntPtr rk = LibRdKafkaMock.CreateProducerHandle(hostConfig);
         IntPtr mcluster = IntPtr.Zero;
-        var forwarders = new List<TcpForwarder>();
+        var forwarders = new List<IAsyncDisposable>();
         try
         {
             mcluster = LibRdKafkaMock.rd_kafka_mock_cluster_new(rk, options.BrokerCount);
@@ -96,14 +105,25 @@ public sealed class EmbeddedKafkaCluster : IAsyncDisposable
             }
 
             string bootstrapServers = internalBootstraps;
-            if (options.BasePort > 0)
+            if (options.BasePort > 0 || options.Security is not null)
             {
                 var advertised = new List<string>();
                 for (int i = 0; i < listeners.Length; i++)
                 {
                     int brokerId = i + 1;
-                    int port = options.BasePort + i;
-                    forwarders.Add(TcpForwarder.Start(new IPEndPoint(options.ListenAddress, port), listeners[i]));
+                    int port = options.BasePort > 0 ? options.BasePort + i : 0;
+                    var listen = new IPEndPoint(options.ListenAddress, port);
+                    if (options.Security is { } security)
+                    {
+                        // The mock's own listener stays plaintext; clients learn only the gateway's address.
+                        var gateway = SecurityGateway.Start(listen, listeners[i], security);
+                        forwarders.Add(gateway);
+                        port = gateway.ListenEndPoint.Port;
+                    }
+                    else
+                    {
+                        forwarders.Add(TcpForwarder.Start(listen, listeners[i]));
+                    }
 
                     // Only changes what Metadata advertises; the mock keeps listening on its
                     // ephemeral port (also across set_down/set_up), which the forwarder targets.
@@ -118,7 +138,7 @@ public sealed class EmbeddedKafkaCluster : IAsyncDisposable
         }
         catch
         {
-            foreach (TcpForwarder forwarder in forwarders)
+            foreach (IAsyncDisposable forwarder in forwarders)
             {
                 forwarder.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
@@ -194,7 +214,7 @@ public sealed class EmbeddedKafkaCluster : IAsyncDisposable
             return; // already disposed
         }
 
-        foreach (TcpForwarder forwarder in _forwarders)
+        foreach (IAsyncDisposable forwarder in _forwarders)
         {
             await forwarder.DisposeAsync().ConfigureAwait(false);
         }
