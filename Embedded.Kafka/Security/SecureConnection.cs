@@ -47,8 +47,18 @@ internal sealed class SecureConnection(Socket client, IPEndPoint target, Embedde
             }
         }
 
-        if (security.UsesSasl && !await AuthenticateAsync(clientStream, upstream, cancellationToken).ConfigureAwait(false))
-            return false;
+        if (security.UsesSasl)
+        {
+            switch (await AuthenticateAsync(clientStream, upstream, cancellationToken).ConfigureAwait(false))
+            {
+                case SaslOutcome.Refused:
+                    return false;
+                case SaslOutcome.Left:
+                    // The client hung up before proving who it is (librdkafka closes a connection it no longer
+                    // needs mid-handshake when it is disposed): nobody was refused.
+                    return true;
+            }
+        }
 
         // Either side ending ends both: Kafka clients never half-close.
         var up = clientStream.CopyToAsync(upstream, cancellationToken);
@@ -92,8 +102,15 @@ internal sealed class SecureConnection(Socket client, IPEndPoint target, Embedde
         return chain.Build(presented);
     }
 
-    /// <summary>The broker's side of SASL; true once the client proved who it is.</summary>
-    private async Task<bool> AuthenticateAsync(Stream clientStream, Stream upstream, CancellationToken cancellationToken)
+    private enum SaslOutcome
+    {
+        Authenticated,
+        Refused,
+        Left,
+    }
+
+    /// <summary>The broker's side of SASL: authenticated, refused by the gateway, or ended by the client (or broker) first.</summary>
+    private async Task<SaslOutcome> AuthenticateAsync(Stream clientStream, Stream upstream, CancellationToken cancellationToken)
     {
         SaslAuthenticator? authenticator = null;
         var offered = security.OfferedMechanisms;
@@ -109,7 +126,7 @@ internal sealed class SecureConnection(Socket client, IPEndPoint target, Embedde
                 case KafkaFrames.ApiVersionsKey:
                     await KafkaFrames.WriteAsync(upstream, request, cancellationToken).ConfigureAwait(false);
                     if (await KafkaFrames.ReadAsync(upstream, cancellationToken).ConfigureAwait(false) is not { } versions)
-                        return false;
+                        return SaslOutcome.Left; // the broker went away: not the client's fault
                     await KafkaFrames.WriteAsync(clientStream, KafkaFrames.WithSasl(versions), cancellationToken).ConfigureAwait(false);
                     break;
 
@@ -122,7 +139,7 @@ internal sealed class SecureConnection(Socket client, IPEndPoint target, Embedde
                         // Unknown mechanism (or the pre-SaslAuthenticate framing of v0): refused, as a broker does.
                         await KafkaFrames.WriteAsync(clientStream, KafkaFrames.HandshakeResponse(header.CorrelationId,
                             mechanism is null ? KafkaFrames.UnsupportedSaslMechanism : KafkaFrames.UnsupportedVersion, names), cancellationToken).ConfigureAwait(false);
-                        return false;
+                        return SaslOutcome.Refused;
                     }
 
                     authenticator = SaslAuthenticator.For(mechanism.Value, security);
@@ -139,22 +156,22 @@ internal sealed class SecureConnection(Socket client, IPEndPoint target, Embedde
                     {
                         await KafkaFrames.WriteAsync(clientStream, KafkaFrames.AuthenticateResponse(header.CorrelationId, header.ApiVersion,
                             KafkaFrames.SaslAuthenticationFailed, e.Message, []), cancellationToken).ConfigureAwait(false);
-                        return false;
+                        return SaslOutcome.Refused;
                     }
 
                     await KafkaFrames.WriteAsync(clientStream, KafkaFrames.AuthenticateResponse(header.CorrelationId, header.ApiVersion,
                         KafkaFrames.NoError, null, answer), cancellationToken).ConfigureAwait(false);
                     if (authenticator.Succeeded)
-                        return true;
+                        return SaslOutcome.Authenticated;
                     break;
 
                 default:
                     // Anything else before authentication completed: a broker drops such a client.
-                    return false;
+                    return SaslOutcome.Refused;
             }
         }
 
-        return false;
+        return SaslOutcome.Left;
     }
 
     /// <summary>The mechanism as SaslHandshake names it.</summary>
