@@ -5,8 +5,8 @@ namespace Segmenter.Streaming.EventHubs.Progress;
 
 /// <summary>
 /// What one Event Hubs partition's cache took in and what its cursors have passed, during one life of its receiver
-/// (from <c>Initialize</c> to <c>Shutdown</c>): the partition's stream time, the moment it was last caught up, and the
-/// position the receiver started from.
+/// (from <c>Initialize</c> to <c>Shutdown</c>): the partition's delivered watermark and stream time, the moment it was
+/// last caught up, and the position the receiver started from.
 /// </summary>
 /// <remarks>
 /// <para><b>Passed is delivered.</b> The pulling agent moves a consumer's cursor again only once the delivery of the
@@ -23,6 +23,17 @@ namespace Segmenter.Streaming.EventHubs.Progress;
 /// read), nor one with a cursor created but not yet moved (a registration's pin cursor, a new consumer's cursor).
 /// Events the agent skips (its fallbacks after a cache miss start at a later position) count as passed: nothing will
 /// ever deliver them, and a decision taken as if they never existed is not undone by a later delivery.</para>
+/// <para><b>Watermark and stream time.</b> An event is delivered once its stream's cursors have passed its position
+/// (a stream's cursor moves in position order, so passing q passes everything of the stream up to q); an event of a
+/// stream nobody consumes is delivered as soon as it is read. The delivered watermark is the lowest position read
+/// whose event is not delivered (one past the last read when there is none): every event this life read below it was
+/// delivered. Stream time is the highest event time among the events below the watermark, never merely among passed
+/// ones: while device A's next event waits in the cache (its grain is slow, its delivery was cut short, its stream is
+/// not yet claimed), later events of other devices may be delivered, but their times must not close A's session
+/// (SEGMENTATION.md rule 4), so they count only once A's event is delivered too. An event's time is known when its
+/// cursor hands it out; it is kept until the watermark passes its position. The first delivery of a position is the
+/// one that counts: a redelivery (a new cursor from an earlier token) or an event the agent skipped adds no time, which
+/// can only hold stream time back.</para>
 /// <para>All calls come from the partition's pulling agent, one at a time; the lock only keeps reports consistent for
 /// readers on other threads.</para>
 /// </remarks>
@@ -31,11 +42,29 @@ internal sealed class PartitionDeliveryLedger
     private readonly Lock _lock = new();
     private readonly Dictionary<StreamId, StreamRecord> _streams = [];
     private readonly HashSet<StreamRecord> _unsettled = [];
+    private readonly Queue<Span> _spans = new();
+    private readonly Dictionary<long, DateTimeOffset> _firstPassTimes = [];
+    private int _spansAfterCompaction;
     private long _startedAt = -1;
+    private long _lastRead = -1;
+    private long _deliveredUpTo = -1;
     private DateTimeOffset? _streamTime;
     private DateTimeOffset? _caughtUpAt;
 
-    /// <summary>The highest event time among passed containers, or null.</summary>
+    /// <summary>
+    /// The lowest position read in this life whose event is not delivered, or one past the last position read when all
+    /// are: every event read below it was delivered. -1 before the first read.
+    /// </summary>
+    public long DeliveredUpTo
+    {
+        get
+        {
+            lock (_lock)
+                return _deliveredUpTo;
+        }
+    }
+
+    /// <summary>The highest event time among the delivered events below <see cref="DeliveredUpTo"/>, or null.</summary>
     public DateTimeOffset? StreamTime
     {
         get
@@ -65,6 +94,16 @@ internal sealed class PartitionDeliveryLedger
         }
     }
 
+    /// <summary>How many runs of positions at or above the watermark are tracked (for tests and diagnostics: memory).</summary>
+    public int TrackedSpans
+    {
+        get
+        {
+            lock (_lock)
+                return _spans.Count;
+        }
+    }
+
     /// <summary>How many streams have events in the cache that are not yet passed (for tests and diagnostics).</summary>
     public int UnsettledStreams
     {
@@ -75,25 +114,31 @@ internal sealed class PartitionDeliveryLedger
         }
     }
 
-    /// <summary>A read put an event in the cache (any stream: the first one read is where the receiver started).</summary>
-    public void Read(long sequenceNumber)
+    /// <summary>
+    /// A read put the event at <paramref name="sequenceNumber"/> in the cache (the first one read is where the receiver
+    /// started). <paramref name="consumed"/> is its stream when someone consumes it, null when no one does (an
+    /// undecodable event: nothing will deliver it, so it never holds the watermark back).
+    /// </summary>
+    public void Read(long sequenceNumber, StreamId? consumed)
     {
         lock (_lock)
         {
+            // Positions arrive ascending within a life; one seen again adds nothing.
+            if (sequenceNumber <= _lastRead)
+                return;
             if (_startedAt < 0)
                 _startedAt = sequenceNumber;
-        }
-    }
-
-    /// <summary>A read put an event of <paramref name="stream"/>, a stream with consumers, in the cache.</summary>
-    public void Added(StreamId stream, long sequenceNumber)
-    {
-        lock (_lock)
-        {
-            var record = RecordOf(stream);
-            if (sequenceNumber > record.Added)
+            _lastRead = sequenceNumber;
+            StreamRecord? record = null;
+            if (consumed is { } stream)
+            {
+                record = RecordOf(stream);
                 record.Added = sequenceNumber;
-            Settle(record);
+                Settle(record);
+            }
+
+            _spans.Enqueue(new Span(sequenceNumber, sequenceNumber, record, null));
+            Advance();
         }
     }
 
@@ -124,9 +169,12 @@ internal sealed class PartitionDeliveryLedger
             if (cursor.Holding is { } held)
             {
                 cursor.Holding = null;
-                Pass(cursor, held.SequenceToken.SequenceNumber);
-                if (held is DeviceInputBatchContainer { EventTime: { } time } && (_streamTime is null || time > _streamTime))
-                    _streamTime = time;
+                var position = held.SequenceToken.SequenceNumber;
+                // Only a first delivery brings a time: a position already passed (redelivered) is at or below one whose
+                // time was kept, or was skipped, and may already be folded into a delivered span.
+                if (position > record.Passed && held is DeviceInputBatchContainer { EventTime: { } time })
+                    KeepTime(position, time);
+                Pass(cursor, position);
             }
 
             if (result == QueueCacheCursorMoveResultKind.Success && current is not null)
@@ -134,6 +182,7 @@ internal sealed class PartitionDeliveryLedger
             else if (result == QueueCacheCursorMoveResultKind.NoData)
                 Pass(cursor, record.Added); // the Orleans cache answers NoData only at its newest event
             Settle(record);
+            Advance();
         }
     }
 
@@ -163,12 +212,91 @@ internal sealed class PartitionDeliveryLedger
     {
         lock (_lock)
         {
-            if (_unsettled.Count > 0)
+            // Every stream settled implies the watermark is at the end; both are checked, so neither can claim alone.
+            if (_unsettled.Count > 0 || _spans.Count > 0)
                 return false;
             if (_caughtUpAt is null || readStartedAt > _caughtUpAt)
                 _caughtUpAt = readStartedAt;
             return true;
         }
+    }
+
+    private void KeepTime(long position, DateTimeOffset time)
+    {
+        // Below the watermark the span is gone already (an event read while its stream had no consumer, delivered by a
+        // cursor opened later): it is delivered and so is everything below it, so its time counts at once, and keeping
+        // it would keep it forever.
+        if (position < _deliveredUpTo)
+        {
+            Raise(ref _streamTime, time);
+            return;
+        }
+
+        if (!_firstPassTimes.TryGetValue(position, out var kept) || time > kept)
+            _firstPassTimes[position] = time;
+    }
+
+    /// <summary>Moves the watermark past every delivered span at its head, releasing their times into stream time.</summary>
+    private void Advance()
+    {
+        while (_spans.TryPeek(out var head) && head.IsDelivered)
+        {
+            _spans.Dequeue();
+            if (TimeOf(head) is { } time)
+                Raise(ref _streamTime, time);
+        }
+
+        _deliveredUpTo = _spans.TryPeek(out var first) ? first.First : _lastRead + 1;
+
+        // While an early event waits, later ones pile up behind it; most of them are delivered and need only their
+        // time until the watermark passes them. Folding runs of delivered spans keeps memory to the undelivered events
+        // (a stream that is never delivered again would otherwise grow the queue with every read), amortized O(1).
+        if (_spans.Count > Math.Max(MinSpansBeforeCompaction, 2 * _spansAfterCompaction))
+            Compact();
+    }
+
+    private void Compact()
+    {
+        var count = _spans.Count;
+        Span? run = null;
+        for (var i = 0; i < count; i++)
+        {
+            var span = _spans.Dequeue();
+            if (!span.IsDelivered)
+            {
+                if (run is { } folded)
+                    _spans.Enqueue(folded);
+                run = null;
+                _spans.Enqueue(span);
+                continue;
+            }
+
+            var time = TimeOf(span);
+            run = run is { } open
+                ? open with { Last = span.Last, Time = Later(open.Time, time) }
+                : new Span(span.First, span.Last, null, time);
+        }
+
+        if (run is { } last)
+            _spans.Enqueue(last);
+        _spansAfterCompaction = _spans.Count;
+    }
+
+    /// <summary>The span's kept time (a single position's first delivery, or a folded run's), taken out of the keeping.</summary>
+    private DateTimeOffset? TimeOf(Span span)
+    {
+        if (span.First == span.Last && _firstPassTimes.Remove(span.First, out var kept))
+            return Later(span.Time, kept);
+        return span.Time;
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static void Raise(ref DateTimeOffset? field, DateTimeOffset value)
+    {
+        if (field is null || value > field.Value)
+            field = value;
     }
 
     private StreamRecord RecordOf(StreamId stream)
@@ -201,6 +329,19 @@ internal sealed class PartitionDeliveryLedger
         // Nothing left to wait for: a later event of the stream starts a new record, unsettled until it is passed.
         if (record.Cursors.Count == 0)
             _streams.Remove(record.Id);
+    }
+
+    /// <summary>Fewest tracked spans before folding is tried (below this the queue is small anyway).</summary>
+    private const int MinSpansBeforeCompaction = 1_024;
+
+    /// <summary>
+    /// Positions <see cref="First"/> to <see cref="Last"/> in read order: one event of <see cref="Stream"/> (null: no one
+    /// consumes it), or a folded run of delivered events with the highest time among them.
+    /// </summary>
+    private readonly record struct Span(long First, long Last, StreamRecord? Stream, DateTimeOffset? Time)
+    {
+        /// <summary>Passing is monotone (a stream's <see cref="StreamRecord.Passed"/> only grows), so once true this stays true.</summary>
+        public bool IsDelivered => Stream is not { } stream || stream.Passed >= Last;
     }
 
     /// <summary>One stream's events in the cache: the newest taken in, the newest passed, the live cursors.</summary>

@@ -8,8 +8,9 @@ namespace Segmenter.Streaming.EventHubs.Progress;
 /// <summary>
 /// One Event Hubs partition as the pulling agent sees it: the Orleans provider's receiver and cache (one object,
 /// <c>EventHubAdapterReceiver</c>), unchanged, with every cursor it hands out observed, so that the partition's
-/// progress reaches the silo's <see cref="IPartitionProgressListener"/>s as the Kafka transport reports it: stream time
-/// of delivered events only, the moment it was last caught up, the position its reader started from.
+/// progress reaches the silo's <see cref="IPartitionProgressListener"/>s as the Kafka transport reports it: the delivered
+/// watermark, stream time of the events below it only, the moment it was last caught up, the position its reader
+/// started from.
 /// </summary>
 /// <remarks>
 /// <para><b>Caught up.</b> The stock receiver adds what it reads to its own cache and hands the agent one notification
@@ -28,8 +29,10 @@ namespace Segmenter.Streaming.EventHubs.Progress;
 /// numeric comparer), and this receiver started reading at the checkpoint it loaded (inclusive) or where nothing older
 /// is retained, so no later reader starts below the first position this life read. That position is reported as
 /// <see cref="PartitionProgress.CommittedUpTo"/>: a device whose last event lies below it can never see that event
-/// again and may be forgotten; a device active since the receiver started is kept until a later reader starts past it.
-/// <see cref="PartitionProgress.DeliveredUpTo"/> is not tracked (-1).</para>
+/// again and may be forgotten; a device active since the receiver started is kept until a later reader starts past it.</para>
+/// <para><b>Delivered.</b> <see cref="PartitionProgress.DeliveredUpTo"/> is the ledger's watermark over the sequence
+/// numbers this life read (-1 before the first read); stream time counts only events below it. It says nothing durable:
+/// nothing decides purges from it.</para>
 /// </remarks>
 internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQueueCache
 {
@@ -117,10 +120,7 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
             {
                 if (notification is null)
                     continue;
-                var position = notification.SequenceToken.SequenceNumber;
-                ledger.Read(position);
-                if (_hasConsumers(notification.StreamId))
-                    ledger.Added(notification.StreamId, position);
+                ledger.Read(notification.SequenceToken.SequenceNumber, _hasConsumers(notification.StreamId) ? notification.StreamId : null);
             }
         }
 
@@ -148,7 +148,7 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
         {
             foreach (var listener in _listeners)
                 listener.OnReleased(_hub, _partition);
-            LogReleased(_hub, _partition, _ledger.StreamTime, _ledger.CaughtUpAt, _ledger.StartedAt);
+            LogReleased(_hub, _partition, _ledger.DeliveredUpTo, _ledger.StreamTime, _ledger.CaughtUpAt, _ledger.StartedAt);
         }
 
         await _receiver.Shutdown(timeout, cancellationToken);
@@ -201,14 +201,14 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
     {
         if (_listeners.Count == 0 || !_reading)
             return;
-        var progress = new PartitionProgress(_hub, _partition, -1, ledger.StreamTime, ledger.CaughtUpAt, ledger.StartedAt, _time.GetUtcNow());
+        var progress = new PartitionProgress(_hub, _partition, ledger.DeliveredUpTo, ledger.StreamTime, ledger.CaughtUpAt, ledger.StartedAt, _time.GetUtcNow());
         foreach (var listener in _listeners)
             listener.OnProgress(progress);
     }
 
-    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}]: reporting its progress (delivered stream time, caught up, start position) to {Listeners} listener(s)")]
+    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}]: reporting its progress (delivered watermark and stream time, caught up, start position) to {Listeners} listener(s)")]
     private partial void LogReporting(string hub, int partition, int listeners);
 
-    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}] released: stream time {StreamTime}, last caught up at {CaughtUpAt}, started at sequence number {StartedAt}")]
-    private partial void LogReleased(string hub, int partition, DateTimeOffset? streamTime, DateTimeOffset? caughtUpAt, long startedAt);
+    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}] released: delivered up to {DeliveredUpTo}, stream time {StreamTime}, last caught up at {CaughtUpAt}, started at sequence number {StartedAt}")]
+    private partial void LogReleased(string hub, int partition, long deliveredUpTo, DateTimeOffset? streamTime, DateTimeOffset? caughtUpAt, long startedAt);
 }

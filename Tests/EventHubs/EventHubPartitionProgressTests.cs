@@ -46,6 +46,54 @@ public sealed class EventHubPartitionProgressTests(SchemaRegistryFixture registr
     }
 
     [Fact]
+    public async Task While_an_earlier_event_waits_in_the_cache_later_deliveries_of_other_devices_move_neither_the_watermark_nor_stream_time()
+    {
+        await using var hub = await EventHubPartitionHarness.StartAsync(registry.NewClient());
+        var read = await hub.ReadAsync(await EventAsync("a", 10, 40), await EventAsync("b", 20, 41), await EventAsync("b", 25, 42));
+
+        // b's grain is quick, a's delivery has not started: b's times would close a's session if they counted (rule 4).
+        Assert.Equal(2, EventHubPartitionHarness.Drain(hub.Cursor(Device("b"), read[1].SequenceToken)).Count);
+        await hub.ReadAsync();
+        Assert.Equal((40L, (DateTimeOffset?)null), (hub.Progress.DeliveredUpTo, hub.Progress.StreamTime));
+
+        EventHubPartitionHarness.Drain(hub.Cursor(Device("a"), read[0].SequenceToken));
+        await hub.ReadAsync();
+        Assert.Equal((43L, (DateTimeOffset?)T0.AddSeconds(25)), (hub.Progress.DeliveredUpTo, hub.Progress.StreamTime));
+    }
+
+    [Fact]
+    public async Task Deliveries_piling_up_behind_one_waiting_event_are_folded_so_memory_follows_the_undelivered_events()
+    {
+        await using var hub = await EventHubPartitionHarness.StartAsync(registry.NewClient());
+        var ledger = Assert.IsType<ProgressReportingQueue>(hub.Cache).Ledger;
+        var waiting = await hub.ReadAsync(await EventAsync("a", 1, 100));
+
+        const int behind = 3_000;
+        for (var batch = 0; batch < behind / 500; batch++)
+        {
+            var events = new EventData[500];
+            for (var i = 0; i < events.Length; i++)
+            {
+                var n = batch * 500 + i;
+                events[i] = await EventAsync($"d{n % 50}", 2 + n % 600, 101 + n);
+            }
+
+            var read = await hub.ReadAsync(events);
+            foreach (var first in read.GroupBy(c => c.StreamId).Select(g => g.First()))
+                EventHubPartitionHarness.Drain(hub.Cursor(first.StreamId, first.SequenceToken));
+        }
+
+        await hub.ReadAsync();
+        Assert.Equal((100L, (DateTimeOffset?)null), (hub.Progress.DeliveredUpTo, hub.Progress.StreamTime));
+        Assert.InRange(ledger.TrackedSpans, 1, 1_100); // not one per delivered event: folded runs and a's event
+
+        EventHubPartitionHarness.Drain(hub.Cursor(Device("a"), waiting[0].SequenceToken));
+        await hub.ReadAsync();
+        Assert.Equal((101L + behind, (DateTimeOffset?)T0.AddSeconds(601)), (hub.Progress.DeliveredUpTo, hub.Progress.StreamTime));
+        Assert.Equal(0, ledger.TrackedSpans);
+    }
+
+    [Fact]
     public async Task A_delivery_cut_short_counts_for_neither_stream_time_nor_catch_up_until_a_new_cursor_delivers_it()
     {
         await using var hub = await EventHubPartitionHarness.StartAsync(registry.NewClient());
@@ -158,7 +206,9 @@ public sealed class EventHubPartitionProgressTests(SchemaRegistryFixture registr
         await hub.ReadAsync();
 
         var reports = hub.Listener.Reports;
-        Assert.All(reports, r => Assert.Equal((EventHubPartitionHarness.Hub, 2, -1L), (r.Source, r.Partition, r.DeliveredUpTo)));
+        Assert.All(reports, r => Assert.Equal((EventHubPartitionHarness.Hub, 2), (r.Source, r.Partition)));
+        Assert.Equal(-1, reports[0].DeliveredUpTo); // before the first read
+        Assert.Equal(72, hub.Progress.DeliveredUpTo); // both delivered: one past the last read
         Assert.All(delivered, c => Assert.Equal(hub.Progress.Partition, c.Input!.Source.Partition));
         Assert.Equal(-1, reports[0].CommittedUpTo); // before the first read nothing is known
         Assert.Equal(70, hub.Progress.CommittedUpTo); // no later reader starts below where this one started
