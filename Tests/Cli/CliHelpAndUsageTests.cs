@@ -2,10 +2,12 @@ using System.CommandLine;
 using Segmenter.Cli;
 using Segmenter.Driver;
 using Segmenter.Reader;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Cli;
 
 /// <summary>What needs no broker: help for every command, and the exit codes of bad usage, bad files and bad addresses.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class CliHelpAndUsageTests
 {
     public static TheoryData<string, string> Commands() => new()

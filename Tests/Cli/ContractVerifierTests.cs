@@ -2,6 +2,7 @@ using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Reader.Records;
 using Segmenter.Reader.Verification;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Cli;
 
@@ -9,6 +10,7 @@ namespace Segmenter.Tests.Cli;
 /// <c>reader verify</c>'s checks on outputs the real engine produced: a clean run passes, copies are deduped, and each
 /// kind of doctored output is found with its reason.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class ContractVerifierTests
 {
     private static readonly DataReceived Pressure = new("pressure", 0.5);

@@ -1,7 +1,9 @@
 using Segmenter.Cli;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Cli;
 
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class DurationTextTests
 {
     [Theory]

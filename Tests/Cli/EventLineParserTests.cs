@@ -1,8 +1,10 @@
 using Segmenter.Cli;
 using Segmenter.Contracts;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Cli;
 
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class EventLineParserTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

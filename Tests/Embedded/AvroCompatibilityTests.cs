@@ -1,6 +1,7 @@
 using Segmenter.Embedded.SchemaRegistry;
 using Segmenter.Serialization;
 using Schema = Avro.Schema;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Embedded;
 
@@ -8,6 +9,7 @@ namespace Segmenter.Tests.Embedded;
 /// The registry's Avro compatibility checker against the schema resolution rules of the Avro specification, one reader
 /// and writer pair per row: compatible, or the kinds and paths Avro's Java checker (Confluent's) reports.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class AvroCompatibilityTests
 {
     private const string Point = """{"type": "record", "name": "Point", "namespace": "geo", "fields": [{"name": "x", "type": "int"}, {"name": "y", "type": "int"}]}""";

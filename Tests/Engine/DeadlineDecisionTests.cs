@@ -1,6 +1,7 @@
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Partitions;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Engine;
 
@@ -8,6 +9,7 @@ namespace Segmenter.Tests.Engine;
 /// Rule 4 and the purge as a table: the device's state, what its partition confirmed, and the processing time decide.
 /// Times are seconds after <see cref="EngineScript.Base"/>; the timeout is 4 s and the purge 60 s.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class DeadlineDecisionTests
 {
     private static readonly SegmentationOptions Options = new() { InactivityTimeout = TimeSpan.FromSeconds(4), PurgeAfter = TimeSpan.FromSeconds(60) };

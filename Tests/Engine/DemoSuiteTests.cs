@@ -1,10 +1,12 @@
 using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Engine;
 
 /// <summary>The five cases of the demo's own test suite (SegmenterSpec), against the engine.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class DemoSuiteTests
 {
     [Fact]

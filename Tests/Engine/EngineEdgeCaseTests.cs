@@ -1,6 +1,7 @@
 using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Engine;
 
@@ -8,6 +9,7 @@ namespace Segmenter.Tests.Engine;
 /// Edge cases found by mutation testing the engine: each pins a behaviour no other test observed (counters, clocks,
 /// event time versus arrival time, clones, option validation, positions on other partitions).
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class EngineEdgeCaseTests
 {
     private static DateTimeOffset At(double s) => EngineScript.At(s);

@@ -1,6 +1,7 @@
 using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Engine;
 
@@ -10,6 +11,7 @@ namespace Segmenter.Tests.Engine;
 /// every distinct event is emitted exactly once after dedupe by (device, session, position), and every
 /// opened session gets exactly one summary, identical wherever it was emitted more than once.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class ReplayPropertyTests
 {
     private static readonly string[] MetricNames = ["pressure", "temperature", "wind", "humidity"];

@@ -1,5 +1,6 @@
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Engine;
 
@@ -7,6 +8,7 @@ namespace Segmenter.Tests.Engine;
 /// Every rule of SEGMENTATION.md as a table: a script of input steps (see <see cref="EngineScript"/>), the
 /// session each step lands in, and the sessions closed with their reasons. Default options: timeout 4 s.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class SegmentationRuleTests
 {
     public static TheoryData<string, string, string, string> Rules => new()

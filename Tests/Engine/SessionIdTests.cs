@@ -1,8 +1,10 @@
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Engine;
 
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class SessionIdTests
 {
     private const string Steps = "W@0 D@1 W@2 C@3 D@10 W@20 C@21";

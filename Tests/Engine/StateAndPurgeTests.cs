@@ -1,9 +1,11 @@
 using Segmenter.Partitions;
 using Segmenter.Contracts;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Engine;
 
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class StateAndPurgeTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using System.Reflection;
 using Segmenter.Contracts;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Segmentation;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Grains;
 
@@ -12,6 +13,7 @@ namespace Segmenter.Tests.Grains;
 /// tests fail instead. Every property is set to a value that differs from its default, by reflection, so a new property
 /// is covered without touching the tests.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class StateShapeTests
 {
     /// <summary>Properties that exist on one side only, on purpose.</summary>

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Segmenter.Hosting.Logging;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Hosting;
 
 /// <summary>An overloaded silo's repeated warnings: a few written, the rest counted and summarised once per interval.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class RepeatedLogSummarizerTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Time.Testing;
 using Segmenter.Streaming.Kafka.Receiving;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Kafka;
 
 /// <summary>Records kept after a passing decode failure are decoded again after pauses that double up to 5 s.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class DeferredDecodeBackoffTests
 {
     [Fact]

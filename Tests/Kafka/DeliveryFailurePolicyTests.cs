@@ -17,6 +17,7 @@ namespace Segmenter.Tests.Kafka;
 /// as the pulling agent drives it: the same container is handed over again after each failed attempt, time passes
 /// between attempts (a fake clock), and the agent stops once a call returns.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class DeliveryFailurePolicyTests
 {
     private static readonly StreamId Stream = StreamId.Create("ns", "device-1");

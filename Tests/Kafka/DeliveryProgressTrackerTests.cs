@@ -1,4 +1,5 @@
 using Segmenter.Streaming.Kafka.Progress;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Kafka;
 
@@ -6,6 +7,7 @@ namespace Segmenter.Tests.Kafka;
 /// A partition's stream time and "caught up at" come from delivered records only: a record read but still waiting
 /// may be a device's next event, and a timeout must not overtake it (SEGMENTATION.md rule 4).
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class DeliveryProgressTrackerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

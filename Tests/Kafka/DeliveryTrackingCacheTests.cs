@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Cache;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Kafka;
 
@@ -9,6 +10,7 @@ namespace Segmenter.Tests.Kafka;
 /// The commit watermark of the cache: nothing is committable before every consumer of it moved past it, however
 /// streams interleave in the partition.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class DeliveryTrackingCacheTests
 {
     private static readonly StreamId A = StreamId.Create("ns", "a");

@@ -1,9 +1,11 @@
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Hosting;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Kafka;
 
 /// <summary>The delivery-failure bounds are checked at start, each wrong one named.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class KafkaStreamOptionsValidatorTests
 {
     [Fact]

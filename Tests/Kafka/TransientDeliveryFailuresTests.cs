@@ -2,10 +2,12 @@ using Confluent.Kafka;
 using Orleans.Runtime;
 using Segmenter.Streaming.Kafka.Delivery;
 using ErrorCode = Confluent.Kafka.ErrorCode;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Kafka;
 
 /// <summary>Which delivery failures are outages (retried as long as it takes) and which may dead-letter a record.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class TransientDeliveryFailuresTests
 {
     public static TheoryData<Exception, bool> Failures() => new()

@@ -8,6 +8,7 @@ using Segmenter.Tests.Infrastructure;
 namespace Segmenter.Tests.Monitoring;
 
 /// <summary>The list of exported metrics says what the meters really have, and the README documents all of it.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class ExportedMetricsTests
 {
     [Fact]

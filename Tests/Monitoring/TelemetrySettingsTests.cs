@@ -6,6 +6,7 @@ using Segmenter.Tests.Infrastructure;
 namespace Segmenter.Tests.Monitoring;
 
 /// <summary>Where the silo pushes OTLP, decided from its settings and the standard variable, and what it refuses.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class TelemetrySettingsTests
 {
     [Fact]

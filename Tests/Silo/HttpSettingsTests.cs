@@ -1,8 +1,10 @@
 using Segmenter.Silo.Configuration;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Silo;
 
 /// <summary>Which <c>Urls</c> open the dashboard and the query API to the network (the silo warns unless they need authentication).</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class HttpSettingsTests
 {
     [Theory]

@@ -4,10 +4,12 @@ using Segmenter.Grains.Hosting;
 using Segmenter.Silo.Configuration;
 using Segmenter.Silo.Monitoring;
 using Segmenter.Streaming.Kafka.Metrics;
+using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Silo;
 
 /// <summary>The silo's status line names a stalled partition while it is stalled, as a warning, and stops when it is not.</summary>
+[Trait(TestCategories.Key, TestCategories.Unit)]
 public sealed class StatusLineTests
 {
     [Fact]
