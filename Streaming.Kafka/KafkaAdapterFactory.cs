@@ -28,7 +28,8 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     private readonly ILogger _logger;
     private readonly Lazy<KafkaQueueMapper> _mapper;
     private readonly Lazy<KafkaProducerHost> _producer;
-    private readonly ConcurrentDictionary<QueueId, DeliveryTrackingCache> _cachesAwaitingReceiver = new();
+    /// <summary>A cache created for a queue by one side, waiting for the other (ForReceiver: it waits for the receiver).</summary>
+    private readonly Dictionary<QueueId, (DeliveryTrackingCache Cache, bool ForReceiver)> _unpairedCaches = [];
     private readonly ConcurrentDictionary<string, IKafkaRecordDecoder> _decoders = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<IPartitionProgressListener> _progressListeners;
     private KafkaQueueAdapter? _adapter;
@@ -87,19 +88,18 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
         Task.FromResult<IStreamFailureHandler>(new LoggingDeliveryFailureHandler(_name, _loggerFactory.CreateLogger<LoggingDeliveryFailureHandler>()));
 
-    /// <summary>The agent creates the cache, then the receiver, for each queue it takes over: pair them up.</summary>
-    public IQueueCache CreateQueueCache(QueueId queueId)
-    {
-        var cache = new DeliveryTrackingCache(_options.CacheSize, Time);
-        _cachesAwaitingReceiver[queueId] = cache;
-        return cache;
-    }
+    /// <summary>
+    /// The agent creates a cache and a receiver for each queue it takes over, and both must be one partition's: the
+    /// receiver marks in the cache what it read. Whichever of the two comes first creates the cache, the second takes it
+    /// (Orleans creates the cache first today; nothing here depends on that order). A cache left by a side that came
+    /// twice (the agent's start failed before the other side was created) is stale and replaced.
+    /// </summary>
+    public IQueueCache CreateQueueCache(QueueId queueId) => PairedCache(queueId, forReceiver: false);
 
     internal KafkaQueueReceiver CreateReceiver(QueueId queueId)
     {
         var (topic, partition) = _mapper.Value.PartitionOf(queueId);
-        if (!_cachesAwaitingReceiver.TryRemove(queueId, out var cache))
-            cache = new DeliveryTrackingCache(_options.CacheSize, Time);
+        var cache = PairedCache(queueId, forReceiver: true);
         var decoder = _decoders.GetOrAdd(topic.Name, _ => topic.Decoder!(_services));
         return new KafkaQueueReceiver(queueId, topic, partition, decoder, cache, _options, _name,
             new DeadLetterPublisher(_producer.Value, _options.DeadLetterTopic, Metrics, _loggerFactory.CreateLogger<DeadLetterPublisher>()), Metrics,
@@ -108,6 +108,18 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
             _progressListeners,
             _services.GetService<ILocalSiloDetails>()?.SiloAddress,
             _loggerFactory.CreateLogger<KafkaQueueReceiver>());
+    }
+
+    private DeliveryTrackingCache PairedCache(QueueId queueId, bool forReceiver)
+    {
+        lock (_unpairedCaches) // once per queue taken over: no contention worth avoiding
+        {
+            if (_unpairedCaches.Remove(queueId, out var waiting) && waiting.ForReceiver == forReceiver)
+                return waiting.Cache;
+            var cache = new DeliveryTrackingCache(_options.CacheSize, Time);
+            _unpairedCaches[queueId] = (cache, !forReceiver);
+            return cache;
+        }
     }
 
     private PartitionHandover? Handover(string topic, int partition)

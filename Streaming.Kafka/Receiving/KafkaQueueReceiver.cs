@@ -64,6 +64,9 @@ internal sealed partial class KafkaQueueReceiver(
 
     public QueueId QueueId => queueId;
 
+    /// <summary>The cache this receiver marks what it read in (the agent's cache of the same queue).</summary>
+    internal DeliveryTrackingCache Cache => cache;
+
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
     /// <summary>
@@ -344,6 +347,14 @@ internal sealed partial class KafkaQueueReceiver(
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
             }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Anything else (a consumer setting librdkafka refuses, a bug): a faulted start would leave the partition
+                // unread without a word, so it is logged as an error and retried like a broker outage.
+                LogTakeOverFaulted(e, topic.Name, partition, backoff.TotalSeconds);
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+            }
         }
     }
 
@@ -531,6 +542,9 @@ internal sealed partial class KafkaQueueReceiver(
 
     [LoggerMessage(LogLevel.Warning, "Taking over {Topic}[{Partition}] failed; retrying in {Seconds} s: {Reason}")]
     private partial void LogTakeOverFailed(Exception exception, string topic, int partition, double seconds, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Could not take over {Topic}[{Partition}]: the partition is not read; retrying in {Seconds} s")]
+    private partial void LogTakeOverFaulted(Exception exception, string topic, int partition, double seconds);
 
     [LoggerMessage(LogLevel.Information, "Handed over {Topic}[{Partition}]: committed {Committed}, read up to {Position}, {Pending} events were still undelivered")]
     private partial void LogHandedOver(string topic, int partition, long committed, long position, int pending);
