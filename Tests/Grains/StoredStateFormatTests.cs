@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Segmenter.Contracts;
+using Segmenter.Grains;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Segmentation;
 
@@ -33,7 +34,7 @@ public sealed class StoredStateFormatTests
     [Fact]
     public void State_written_by_earlier_versions_loads_field_for_field()
     {
-        var engine = Read(FullStateHex).ToEngine("device-7");
+        var engine = DeviceStateMapping.ToEngine(Read(FullStateHex), "device-7");
 
         Assert.Equal("device-7", engine.DeviceId);
         Assert.Equal(41L, engine.LastSeq);
@@ -62,7 +63,7 @@ public sealed class StoredStateFormatTests
     public void State_without_a_session_written_by_earlier_versions_loads()
     {
         var stored = Read(EmptyOpenStateHex);
-        var engine = stored.ToEngine("device-8");
+        var engine = DeviceStateMapping.ToEngine(stored, "device-8");
 
         Assert.Null(engine.Open);
         Assert.Null(engine.LastSeq);
