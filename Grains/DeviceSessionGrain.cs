@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
@@ -67,7 +66,7 @@ public sealed partial class DeviceSessionGrain(
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         await KeepFromPurgeAsync(now);
-        var work = _device.Clone();
+        var work = _device.Copy();
         _output.Clear();
         if (_pending is { } pending)
             _output.Summaries.Add(pending); // a timeout's summary first, as it happened first
@@ -104,7 +103,7 @@ public sealed partial class DeviceSessionGrain(
         {
             _output.Clear();
             _output.Summaries.Add(_pending);
-            await PublishAndPersistAsync(_device.Clone(), closedFrom: 1); // counted when it was recorded
+            await PublishAndPersistAsync(_device.Copy(), closedFrom: 1); // counted when it was recorded
         }
 
         var decision = segmenter.Decide(_device, clock, now);
@@ -123,7 +122,7 @@ public sealed partial class DeviceSessionGrain(
         }
     }
 
-    public Task<SessionSnapshot?> GetOpenSession() => Task.FromResult(_device.Open is { } open ? Snapshot(open) : null);
+    public Task<SessionSnapshot?> GetOpenSession() => Task.FromResult(_device.Open is { } open ? DeviceStateMapping.ToSnapshot(open, DeviceId) : null);
 
     public async Task<DeviceSnapshot?> GetSnapshot()
     {
@@ -133,10 +132,7 @@ public sealed partial class DeviceSessionGrain(
             LoadDurableState();
         }
 
-        return _device.IsEmpty && _pending is null
-            ? null
-            : new DeviceSnapshot(DeviceId, _device.Open is { } open ? Snapshot(open) : null, _device.LastSeq, _device.LastPosition,
-                _device.DuplicatesDropped, _device.RedeliveriesDropped, _pending is not null);
+        return DeviceStateMapping.ToSnapshot(_device, summaryPending: _pending is not null);
     }
 
     /// <summary>
@@ -145,7 +141,7 @@ public sealed partial class DeviceSessionGrain(
     /// </summary>
     private async Task TimeOutAsync(PartitionClock clock, DateTimeOffset now)
     {
-        var work = _device.Clone();
+        var work = _device.Copy();
         _output.Clear();
         if (!segmenter.CloseIfInactive(work, clock, now, _output))
             return;
@@ -207,7 +203,7 @@ public sealed partial class DeviceSessionGrain(
     private Task WriteAsync(DeviceState state, SessionSummary? pendingSummary)
     {
         var deadlines = pendingSummary is null ? segmenter.Deadlines(state) : SessionSegmenter.DeadlinesWithPendingSummary(time.GetUtcNow());
-        storage.State = PersistedDeviceState.From(state, deadlines, pendingSummary);
+        storage.State = DeviceStateMapping.ToStored(state, deadlines, pendingSummary);
         return storage.WriteStateAsync();
     }
 
@@ -254,14 +250,9 @@ public sealed partial class DeviceSessionGrain(
 
     private void LoadDurableState()
     {
-        _device = storage.RecordExists ? storage.State.ToEngine(DeviceId) : new DeviceState { DeviceId = DeviceId };
+        _device = storage.RecordExists ? DeviceStateMapping.ToEngine(storage.State, DeviceId) : new DeviceState { DeviceId = DeviceId };
         _pending = storage.RecordExists ? storage.State.PendingSummary : null;
     }
-
-    private SessionSnapshot Snapshot(OpenSession open) => new(
-        DeviceId, open.SessionId, open.Started, open.LastEventTime, open.LastArrival, open.EventCount,
-        open.StartedWithoutWakeUp, open.DuplicatesDropped, open.OutOfOrder,
-        open.Metrics.ToImmutableSortedDictionary(m => m.Key, m => m.Value.ToSummary(), StringComparer.Ordinal));
 
     [LoggerMessage(LogLevel.Debug, "Device {Device}: {Count} redelivered records dropped")]
     private partial void LogRedeliveries(string device, int count);

@@ -80,11 +80,9 @@ public static class SegmenterSiloBuilderExtensions
             options.IsTransientDeliveryFailure = TransientDeliveryFailures.Including(RedisOutages.IsOutage);
             configure(options);
             options.DeadLetterTopic = topics.DeadLetterTopic;
-            var input = options.AddInputTopic(topics.EventsTopic, sp => new DeviceInputDecoder(sp.GetRequiredService<ContractSerdes>()), StreamNamespaces.Events);
+            options.AddInputTopic(topics.EventsTopic, sp => new DeviceInputDecoder(sp.GetRequiredService<ContractSerdes>()), StreamNamespaces.Events);
             options.AddOutputTopic(topics.SessionEventsTopic, sp => new SessionEventEncoder(sp.GetRequiredService<ContractSerdes>(), topics.SessionEventsTopic), StreamNamespaces.SessionEvents);
             options.AddOutputTopic(topics.SessionsTopic, sp => new SessionSummaryEncoder(sp.GetRequiredService<ContractSerdes>(), topics.SessionsTopic), StreamNamespaces.Sessions);
-            var keys = new AvroDeviceKeyBytes(registry.CreateClient(), topics.EventsTopic);
-            input.PartitionKey = stream => keys.For(stream.GetKeyAsString());
         }));
         return silo;
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -7,13 +6,18 @@ namespace Segmenter.Streaming.Kafka;
 /// <summary>
 /// One Orleans queue per partition of every input topic. Queues are spread evenly over the consistent hash ring,
 /// so the Orleans queue balancer hands each silo a fair share of partitions and moves them as silos come and go.
-/// A stream maps to the queue of the partition Kafka's partitioner picks for the stream's key bytes.
 /// </summary>
+/// <remarks>
+/// Orleans asks a queue mapper for its queues (<see cref="GetAllQueues"/>, <see cref="GetQueuesForRange"/>: the queue
+/// balancers, for the pulling agents). It asks it for a stream's queue only from an adapter that places events in its
+/// queues itself (Orleans' memory streams do); this provider's adapter produces to Kafka, whose partitioner places
+/// each record, and a stream's events reach whichever queue reads the partition they were written to. So there is no
+/// stream-to-queue mapping to answer for.
+/// </remarks>
 public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
 {
     private readonly QueueId[] _queues;
     private readonly Dictionary<QueueId, (KafkaTopicOptions Topic, int Partition)> _partitions = [];
-    private readonly Dictionary<string, (KafkaTopicOptions Topic, int Partitions, int FirstQueue)> _topicsByNamespace = new(StringComparer.Ordinal);
 
     public KafkaQueueMapper(string providerName, IReadOnlyList<(KafkaTopicOptions Topic, int Partitions)> inputs)
     {
@@ -22,7 +26,6 @@ public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
         var index = 0;
         foreach (var (topic, partitions) in inputs)
         {
-            _topicsByNamespace[topic.Namespace] = (topic, partitions, index);
             for (var p = 0; p < partitions; p++, index++)
             {
                 // Even spread over the 32-bit ring: queue i of N sits at i * 2^32 / N.
@@ -39,14 +42,10 @@ public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
     public IEnumerable<QueueId> GetQueuesForRange(IRingRange range) =>
         _queues.Where(q => range.InRange(q.GetUniformHashCode()));
 
-    public QueueId GetQueueForStream(StreamId streamId)
-    {
-        var ns = streamId.GetNamespace() ?? "";
-        if (!_topicsByNamespace.TryGetValue(ns, out var input))
-            throw new ArgumentException($"No input topic carries stream namespace '{ns}'.", nameof(streamId));
-        var key = input.Topic.PartitionKey?.Invoke(streamId) ?? Encoding.UTF8.GetBytes(streamId.GetKeyAsString());
-        return _queues[input.FirstQueue + Murmur2Partitioner.Partition(key, input.Partitions)];
-    }
+    /// <summary>Not answered: the partition of a stream's records is Kafka's to pick (see the remarks).</summary>
+    public QueueId GetQueueForStream(StreamId streamId) =>
+        throw new NotSupportedException(
+            $"The Kafka stream provider does not place streams in queues: events of stream {streamId} go to the partition Kafka's partitioner picks for their key, and the queue of that partition reads them.");
 
     /// <summary>The topic and partition a queue reads.</summary>
     public (KafkaTopicOptions Topic, int Partition) PartitionOf(QueueId queueId) =>

@@ -144,10 +144,6 @@ public sealed class KafkaStreamOptions
             .Concat(KafkaSecretRedaction.SecretsOf(ConsumerSettings))
             .Concat(KafkaSecretRedaction.SecretsOf(ProducerSettings)));
 
-    /// <summary>The input topic whose events go to <paramref name="streamNamespace"/>, if any.</summary>
-    public KafkaTopicOptions? InputTopicFor(string streamNamespace) =>
-        Topics.FirstOrDefault(t => t.IsInput && t.Namespace == streamNamespace);
-
     /// <summary>The output topic that events published on <paramref name="streamNamespace"/> are produced to, if any.</summary>
     public KafkaTopicOptions? OutputTopicFor(string streamNamespace) =>
         Topics.FirstOrDefault(t => t.IsOutput && t.Namespace == streamNamespace);

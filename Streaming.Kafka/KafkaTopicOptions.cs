@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace Segmenter.Streaming.Kafka;
 
 /// <summary>One Kafka topic the provider reads (input), writes (output), or both.</summary>
@@ -21,12 +19,6 @@ public sealed class KafkaTopicOptions
 
     /// <summary>Makes the topic an output: events published on its namespace are produced to it.</summary>
     public Func<IServiceProvider, IKafkaRecordEncoder>? Encoder { get; set; }
-
-    /// <summary>
-    /// The Kafka key bytes of a stream, so that <c>GetQueueForStream</c> names the partition Kafka's partitioner picks
-    /// for records of that stream. Defaults to the UTF-8 bytes of the stream key.
-    /// </summary>
-    public Func<StreamId, byte[]>? PartitionKey { get; set; }
 
     public string Namespace => StreamNamespace ?? Name;
 

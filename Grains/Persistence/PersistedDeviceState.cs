@@ -5,7 +5,9 @@ namespace Segmenter.Grains.Persistence;
 
 /// <summary>
 /// The device state as it is stored in Redis (Orleans binary serialization). A separate type from the engine's
-/// <see cref="DeviceState"/> so that the engine stays free of Orleans; the field ids are the storage format, keep them.
+/// <see cref="DeviceState"/> so that the engine stays free of Orleans; the field ids are the storage format, keep them
+/// (<c>StoredStateFormatTests</c> holds bytes earlier versions wrote). <see cref="DeviceStateMapping"/> is the one
+/// translation between the two.
 /// </summary>
 [GenerateSerializer]
 public sealed class PersistedDeviceState : IDeadlineIndexed
@@ -26,34 +28,9 @@ public sealed class PersistedDeviceState : IDeadlineIndexed
     /// </summary>
     [Id(7)] public SessionSummary? PendingSummary { get; set; }
 
-    [NonSerialized]
-    private DeadlineIndexEntry? _indexEntry;
-
-    /// <summary>The device's entry in its partition's deadline index (not stored in the state itself).</summary>
-    public DeadlineIndexEntry? IndexEntry => _indexEntry;
-
-    public static PersistedDeviceState From(DeviceState state, DeviceDeadlines deadlines, SessionSummary? pendingSummary = null) => new()
-    {
-        Open = state.Open is { } open ? PersistedSession.From(open) : null,
-        LastSeq = state.LastSeq,
-        LastPosition = state.LastPosition,
-        LastArrival = state.LastArrival,
-        DuplicatesDropped = state.DuplicatesDropped,
-        RedeliveriesDropped = state.RedeliveriesDropped,
-        PendingSummary = pendingSummary,
-        _indexEntry = state.LastPosition is { } last ? new DeadlineIndexEntry(last.Partition, last.Offset, deadlines) : null,
-    };
-
-    public DeviceState ToEngine(string deviceId) => new()
-    {
-        DeviceId = deviceId,
-        Open = Open?.ToEngine(),
-        LastSeq = LastSeq,
-        LastPosition = LastPosition,
-        LastArrival = LastArrival,
-        DuplicatesDropped = DuplicatesDropped,
-        RedeliveriesDropped = RedeliveriesDropped,
-    };
+    /// <summary>The device's entry in its partition's deadline index, written beside the state (not in it: no field id).</summary>
+    [field: NonSerialized]
+    public DeadlineIndexEntry? IndexEntry { get; init; }
 }
 
 /// <summary>A stored open session.</summary>
@@ -69,32 +46,6 @@ public sealed class PersistedSession
     [Id(6)] public long DuplicatesDropped { get; set; }
     [Id(7)] public long OutOfOrder { get; set; }
     [Id(8)] public Dictionary<string, PersistedMetric> Metrics { get; set; } = new(StringComparer.Ordinal);
-
-    public static PersistedSession From(OpenSession open) => new()
-    {
-        SessionId = open.SessionId,
-        Started = open.Started,
-        LastEventTime = open.LastEventTime,
-        LastArrival = open.LastArrival,
-        EventCount = open.EventCount,
-        StartedWithoutWakeUp = open.StartedWithoutWakeUp,
-        DuplicatesDropped = open.DuplicatesDropped,
-        OutOfOrder = open.OutOfOrder,
-        Metrics = open.Metrics.ToDictionary(m => m.Key, m => new PersistedMetric(m.Value.Count, m.Value.Min, m.Value.Max, m.Value.Sum, m.Value.Last), StringComparer.Ordinal),
-    };
-
-    public OpenSession ToEngine() => new()
-    {
-        SessionId = SessionId,
-        Started = Started,
-        LastEventTime = LastEventTime,
-        LastArrival = LastArrival,
-        EventCount = EventCount,
-        StartedWithoutWakeUp = StartedWithoutWakeUp,
-        DuplicatesDropped = DuplicatesDropped,
-        OutOfOrder = OutOfOrder,
-        Metrics = Metrics.ToDictionary(m => m.Key, m => new MetricAccumulator { Count = m.Value.Count, Min = m.Value.Min, Max = m.Value.Max, Sum = m.Value.Sum, Last = m.Value.Last }, StringComparer.Ordinal),
-    };
 }
 
 /// <summary>A stored metric accumulator.</summary>

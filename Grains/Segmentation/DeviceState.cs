@@ -5,9 +5,14 @@ namespace Segmenter.Grains.Segmentation;
 /// <summary>
 /// Everything the engine remembers about one device. Its size is bounded: one open session at most, the
 /// dedupe marks and a few counters; closed sessions leave nothing behind (SEGMENTATION.md, "State and purge").
-/// The engine mutates it in place; the grain persists it.
+/// The engine mutates it in place; the grain persists it (through <c>DeviceStateMapping</c>, the one place that
+/// translates it to and from the stored state).
 /// </summary>
-public sealed class DeviceState
+/// <remarks>
+/// A record for its compiler-written copy (<see cref="Copy"/>): a new member is copied without an edit. Only members
+/// the engine mutates in place need a deeper copy, and they are named in <see cref="Copy"/>.
+/// </remarks>
+public sealed record DeviceState
 {
     public required string DeviceId { get; init; }
 
@@ -36,14 +41,5 @@ public sealed class DeviceState
     /// A deep copy. The grain applies a batch to a copy and keeps it only once its effects are durable, so a failed
     /// batch leaves the last durable state in memory (a retry must not see its own half-applied events).
     /// </summary>
-    public DeviceState Clone() => new()
-    {
-        DeviceId = DeviceId,
-        Open = Open?.Clone(),
-        LastSeq = LastSeq,
-        LastPosition = LastPosition,
-        LastArrival = LastArrival,
-        DuplicatesDropped = DuplicatesDropped,
-        RedeliveriesDropped = RedeliveriesDropped,
-    };
+    public DeviceState Copy() => this with { Open = Open?.Copy() };
 }

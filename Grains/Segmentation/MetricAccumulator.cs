@@ -3,7 +3,7 @@ using Segmenter.Contracts;
 namespace Segmenter.Grains.Segmentation;
 
 /// <summary>Running figures of one metric name within an open session; constant size whatever the count.</summary>
-public sealed class MetricAccumulator
+public sealed record MetricAccumulator
 {
     public long Count { get; set; }
     public double Min { get; set; }
@@ -29,7 +29,7 @@ public sealed class MetricAccumulator
         Last = value;
     }
 
-    public MetricAccumulator Clone() => new() { Count = Count, Min = Min, Max = Max, Sum = Sum, Last = Last };
+    public MetricAccumulator Copy() => this with { };
 
     public MetricSummary ToSummary() => new(Count, Min, Max, Count == 0 ? 0 : Sum / Count, Last);
 }

@@ -3,7 +3,8 @@ using Segmenter.Contracts;
 namespace Segmenter.Grains.Segmentation;
 
 /// <summary>The session a device has open, with the running figures its summary will report.</summary>
-public sealed class OpenSession
+/// <remarks>A record for its compiler-written copy, as <see cref="DeviceState"/>.</remarks>
+public sealed record OpenSession
 {
     public required string SessionId { get; init; }
 
@@ -26,19 +27,8 @@ public sealed class OpenSession
 
     private SessionKey? _key;
 
-    public OpenSession Clone() => new()
-    {
-        SessionId = SessionId,
-        Started = Started,
-        LastEventTime = LastEventTime,
-        LastArrival = LastArrival,
-        EventCount = EventCount,
-        StartedWithoutWakeUp = StartedWithoutWakeUp,
-        DuplicatesDropped = DuplicatesDropped,
-        OutOfOrder = OutOfOrder,
-        Metrics = Metrics.ToDictionary(m => m.Key, m => m.Value.Clone(), StringComparer.Ordinal),
-        _key = _key,
-    };
+    /// <summary>A deep copy: every member as it is (the cached key too), the accumulators, which the engine mutates, copied.</summary>
+    public OpenSession Copy() => this with { Metrics = Metrics.ToDictionary(m => m.Key, m => m.Value.Copy(), StringComparer.Ordinal) };
 
     /// <summary>The output key of this session; built once per session rather than once per event.</summary>
     public SessionKey KeyFor(string deviceId) => _key ??= new SessionKey(new Device(deviceId), SessionId);

@@ -97,7 +97,7 @@ public sealed class EngineEdgeCaseTests
         var segmenter = new SessionSegmenter(new SegmentationOptions());
         var script = new EngineScript();
         script.Run("W@0 D@1~3");
-        var clone = script.State.Clone();
+        var clone = script.State.Copy();
         Assert.Equal(At(7), segmenter.Deadlines(clone).ArrivalDeadline);
         Assert.False(segmenter.CloseIfInactive(clone, new PartitionClock(null, At(5)), At(5), new SegmentationOutput()));
     }
@@ -108,7 +108,7 @@ public sealed class EngineEdgeCaseTests
         var options = new SegmentationOptions { PurgeAfter = TimeSpan.FromSeconds(10) };
         var script = new EngineScript(options);
         Assert.Equal("AxrA", script.Run("W@0#1 D@1#1 ^1 C@2~3#2"));
-        var clone = script.State.Clone();
+        var clone = script.State.Copy();
         Assert.Equal(At(13), new SessionSegmenter(options).Deadlines(clone).PurgeDue);
         Assert.Equal(1, clone.DuplicatesDropped);
         Assert.Equal(1, clone.RedeliveriesDropped);

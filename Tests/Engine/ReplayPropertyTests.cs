@@ -121,13 +121,13 @@ public sealed class ReplayPropertyTests
             {
                 // Persist: the grain writes state after publishing the batch's outputs.
                 foreach (var (id, s) in live)
-                    persisted[id] = s.Clone();
+                    persisted[id] = s.Copy();
                 committed = i;
             }
             else if (crashes.NextDouble() < 0.15)
             {
                 // Crash: outputs already published stay published; state and position fall back.
-                live = persisted.ToDictionary(p => p.Key, p => p.Value.Clone(), StringComparer.Ordinal);
+                live = persisted.ToDictionary(p => p.Key, p => p.Value.Copy(), StringComparer.Ordinal);
                 i = committed;
             }
         }

@@ -78,7 +78,7 @@ public sealed class KafkaJsInteropTests(EmbeddedKafkaFixture kafka, SchemaRegist
         Assert.Equal(events.Count, produced.Count);
         foreach (var record in produced)
         {
-            // kafkajs' default partitioner is Java's murmur2: a device lands where the silo's queue mapper expects it.
+            // kafkajs' default partitioner is Java's murmur2: a device lands where the driver (librdkafka's murmur2_random) puts it.
             var device = (string)record["device"]!;
             Assert.True(await pipeline.PartitionOfAsync(device) == (int)record["partition"]!, $"kafkajs put {device} on partition {record["partition"]}");
         }

@@ -7,16 +7,17 @@ using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Kafka;
 
-/// <summary>Orleans' stream-to-queue mapping and Kafka's key-to-partition placement agree, checked against the broker.</summary>
+/// <summary>
+/// The queue mapper gives one queue per partition, spread over the ring; the partitioner the tests expect records in
+/// is Kafka's, checked against the broker.
+/// </summary>
 [Collection(KafkaTestGroup.Name)]
 public sealed class PartitionMappingTests(EmbeddedKafkaFixture kafka)
 {
     [Fact]
-    public async Task A_streams_queue_is_the_partition_Kafka_put_its_records_in()
+    public async Task The_tests_partitioner_picks_the_partition_Kafka_put_the_records_in()
     {
         var topic = kafka.NewTopic("map", partitions: 7);
-        var options = new KafkaTopicOptions(topic) { StreamNamespace = "ns", Decoder = _ => throw new NotSupportedException() };
-        var mapper = new KafkaQueueMapper("kafka", [(options, 7)]);
         var random = new Random(7);
         using var producer = kafka.NewProducer();
 
@@ -26,8 +27,17 @@ public sealed class PartitionMappingTests(EmbeddedKafkaFixture kafka)
             var delivered = await producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = [] });
 
             Assert.Equal(delivered.Partition.Value, Murmur2Partitioner.Partition(Encoding.UTF8.GetBytes(key), 7));
-            Assert.Equal(delivered.Partition.Value, mapper.PartitionOf(mapper.GetQueueForStream(StreamId.Create("ns", key))).Partition);
         }
+    }
+
+    [Fact]
+    public void The_mapper_places_no_stream_Kafka_does()
+    {
+        var options = new KafkaTopicOptions("t") { StreamNamespace = "ns", Decoder = _ => throw new NotSupportedException() };
+        var mapper = new KafkaQueueMapper("kafka", [(options, 7)]);
+
+        var refused = Assert.Throws<NotSupportedException>(() => mapper.GetQueueForStream(StreamId.Create("ns", "device-1")));
+        Assert.Contains("partitioner", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -174,9 +174,9 @@ internal sealed class SegmenterTestPipeline : IAsyncDisposable
         return new SourcePosition(delivered.Partition.Value, delivered.Offset.Value);
     }
 
-    /// <summary>The partition Kafka (and the Orleans queue mapper) picks for a device's records.</summary>
+    /// <summary>The partition Kafka picks for a device's records.</summary>
     public async Task<int> PartitionOfAsync(string deviceId) =>
-        Segmenter.Streaming.Kafka.Murmur2Partitioner.Partition(
+        Murmur2Partitioner.Partition(
             await _serdes.DeviceSerializer.SerializeAsync(new Device(deviceId), new SerializationContext(MessageComponentType.Key, EventsTopic)), Partitions);
 
     /// <summary>

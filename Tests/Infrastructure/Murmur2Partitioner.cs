@@ -1,9 +1,9 @@
-namespace Segmenter.Streaming.Kafka;
+namespace Segmenter.Tests.Infrastructure;
 
 /// <summary>
 /// Kafka's default partitioner for keyed records: <c>toPositive(murmur2(keyBytes)) % partitions</c>, as in the
-/// Java client and in librdkafka's <c>murmur2_random</c> (which this provider configures on its producers), so that
-/// Java, .NET and Orleans all place a key in the same partition.
+/// Java client and in librdkafka's <c>murmur2_random</c> (which the provider configures on its producers): where the
+/// tests expect a key's records to be (checked against the broker by <c>PartitionMappingTests</c>).
 /// </summary>
 public static class Murmur2Partitioner
 {
