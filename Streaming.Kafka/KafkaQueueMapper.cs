@@ -15,6 +15,9 @@ public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
     private readonly Dictionary<QueueId, (KafkaTopicOptions Topic, int Partition)> _partitions = [];
     private readonly Dictionary<string, (KafkaTopicOptions Topic, int Partitions, int FirstQueue)> _topicsByNamespace = new(StringComparer.Ordinal);
 
+    /// <summary>Lays out the queues of provider <paramref name="providerName"/>: one per partition of each input topic, in order.</summary>
+    /// <param name="providerName">The provider's name, part of each queue's name.</param>
+    /// <param name="inputs">The input topics with their partition counts (given in the options or discovered from the broker).</param>
     public KafkaQueueMapper(string providerName, IReadOnlyList<(KafkaTopicOptions Topic, int Partitions)> inputs)
     {
         var total = inputs.Sum(i => i.Partitions);
@@ -34,11 +37,21 @@ public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
         }
     }
 
+    /// <summary>Every queue, one per input partition, topic by topic in the options' order.</summary>
     public IEnumerable<QueueId> GetAllQueues() => _queues;
 
+    /// <summary>The queues whose position on the ring falls in <paramref name="range"/>: what the queue balancer gives a silo.</summary>
+    /// <param name="range">A silo's share of the consistent hash ring.</param>
     public IEnumerable<QueueId> GetQueuesForRange(IRingRange range) =>
         _queues.Where(q => range.InRange(q.GetUniformHashCode()));
 
+    /// <summary>
+    /// The queue of the partition a record of <paramref name="streamId"/> lands in: Kafka's murmur2 partitioner over the
+    /// stream's key bytes (<see cref="KafkaTopicOptions.PartitionKey"/>, by default the key's UTF-8 bytes), as a producer
+    /// keying records by the stream key would pick.
+    /// </summary>
+    /// <param name="streamId">A stream of an input topic's namespace.</param>
+    /// <exception cref="ArgumentException">No input topic carries the stream's namespace.</exception>
     public QueueId GetQueueForStream(StreamId streamId)
     {
         var ns = streamId.GetNamespace() ?? "";
