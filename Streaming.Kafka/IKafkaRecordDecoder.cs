@@ -24,5 +24,12 @@ namespace Segmenter.Streaming.Kafka;
 /// </remarks>
 public interface IKafkaRecordDecoder
 {
+    /// <summary>
+    /// Decodes one record: <see cref="KafkaDecodeResult.Decoded"/> names the stream (its namespace should be the input
+    /// topic's namespace, so implicit subscribers of that namespace receive it) and the event, which must be
+    /// serializable by Orleans; <see cref="KafkaDecodeResult.Poison"/> dead-letters the record.
+    /// </summary>
+    /// <param name="record">The record as consumed, key and value as raw bytes, with its topic, partition, offset, timestamp and headers.</param>
+    /// <param name="cancellationToken">Cancelled when the partition is released or the silo stops.</param>
     ValueTask<KafkaDecodeResult> DecodeAsync(ConsumeResult<byte[], byte[]> record, CancellationToken cancellationToken);
 }

@@ -34,6 +34,14 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     private readonly IReadOnlyList<IPartitionProgressListener> _progressListeners;
     private KafkaQueueAdapter? _adapter;
 
+    /// <summary>
+    /// Creates the factory of provider <paramref name="name"/>. Orleans builds it through <see cref="Create"/>, which
+    /// also validates the options; construct it directly only in tests. Nothing connects to Kafka until the first
+    /// queue or output is used.
+    /// </summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="options">The provider's settings (already validated).</param>
+    /// <param name="services">The silo's or client's services: logging, and optionally a <see cref="TimeProvider"/>, an <see cref="IMeterFactory"/> and <see cref="IPartitionProgressListener"/>s.</param>
     public KafkaAdapterFactory(string name, KafkaStreamOptions options, IServiceProvider services)
     {
         _name = name;
@@ -47,6 +55,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
         _progressListeners = [.. services.GetServices<IPartitionProgressListener>()];
     }
 
+    /// <summary>The provider's figures in this process (also in <see cref="KafkaStreamMetricsRegistry"/> under the provider's name).</summary>
     public KafkaStreamMetrics Metrics { get; }
 
     internal IServiceProvider Services => _services;
@@ -72,19 +81,36 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
         return factory;
     }
 
+    /// <summary>The adapter, as <see cref="CreateAdapter(CancellationToken)"/>; kept for Orleans' older interface member.</summary>
     [Obsolete("Use the overload that takes a CancellationToken.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
 
+    /// <summary>
+    /// The provider's one adapter: it produces published events to their output topics and creates a partition's
+    /// receiver when a pulling agent takes that queue.
+    /// </summary>
+    /// <param name="cancellationToken">Not used: creating the adapter does not touch the broker.</param>
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken)
     {
         _adapter ??= new KafkaQueueAdapter(_name, _options, this, _producer, Metrics);
         return Task.FromResult<IQueueAdapter>(_adapter);
     }
 
+    /// <summary>The factory itself: it creates each queue's delivery-tracking cache (see <see cref="CreateQueueCache"/>).</summary>
     public IQueueAdapterCache GetQueueAdapterCache() => this;
 
+    /// <summary>
+    /// The mapper of streams to queues, one queue per input partition. Built on first use, which asks the broker for
+    /// the partition counts not set in the options (waiting up to <see cref="KafkaStreamOptions.MetadataTimeout"/>).
+    /// </summary>
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper.Value;
 
+    /// <summary>
+    /// A handler that logs the deliveries the pulling agent gives up on. The provider bounds retries and dead-letters
+    /// failing records itself (see <see cref="KafkaStreamOptions.DeliveryAttempts"/>), so the agent gives up only if its
+    /// own limit was lowered.
+    /// </summary>
+    /// <param name="queueId">The queue whose deliveries the handler hears about.</param>
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
         Task.FromResult<IStreamFailureHandler>(new LoggingDeliveryFailureHandler(_name, _loggerFactory.CreateLogger<LoggingDeliveryFailureHandler>()));
 
@@ -130,6 +156,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
             _options.HandoverTimeout, _loggerFactory.CreateLogger<PartitionHandover>());
     }
 
+    /// <summary>Flushes and closes the producer (waiting up to 10 s for unacknowledged records) and disposes the metrics.</summary>
     public void Dispose()
     {
         if (_producer.IsValueCreated)

@@ -11,6 +11,13 @@ namespace Segmenter.Streaming.Kafka;
 [GenerateSerializer, Immutable]
 public sealed class KafkaBatchContainer : IBatchContainer
 {
+    /// <summary>Packs <paramref name="events"/> of <paramref name="streamId"/>, read from <paramref name="partition"/> at <paramref name="offsets"/>.</summary>
+    /// <param name="streamId">The stream every event belongs to.</param>
+    /// <param name="partition">The Kafka partition they were read from.</param>
+    /// <param name="offsets">One offset per event, ascending.</param>
+    /// <param name="events">The decoded events, in offset order.</param>
+    /// <param name="readThrough">The last offset of the read when this is its last container, else -1 (see <see cref="ReadThrough"/>).</param>
+    /// <exception cref="ArgumentException">No event, or not one offset per event.</exception>
     public KafkaBatchContainer(StreamId streamId, int partition, long[] offsets, object[] events, long readThrough = -1)
     {
         if (offsets.Length == 0 || offsets.Length != events.Length)
@@ -37,6 +44,7 @@ public sealed class KafkaBatchContainer : IBatchContainer
     [NonSerialized]
     private SiloAddress? _reader;
 
+    /// <summary>The stream every event of the container belongs to.</summary>
     [Id(0)]
     public StreamId StreamId { get; }
 
@@ -48,14 +56,17 @@ public sealed class KafkaBatchContainer : IBatchContainer
     [Id(2)]
     public long[] Offsets { get; }
 
+    /// <summary>The decoded events, in offset order, one per entry of <see cref="Offsets"/>.</summary>
     [Id(3)]
     public object[] Events { get; }
 
     /// <summary>The token of the first event: where a cursor finds this container.</summary>
     public StreamSequenceToken SequenceToken => new KafkaSequenceToken(Offsets[0]);
 
+    /// <summary>The offset of the first event.</summary>
     public long FirstOffset => Offsets[0];
 
+    /// <summary>The offset of the last event.</summary>
     public long LastOffset => Offsets[^1];
 
     /// <summary>
@@ -95,6 +106,11 @@ public sealed class KafkaBatchContainer : IBatchContainer
     /// <summary>The event at <paramref name="index"/> alone, to find which record of a failing container fails.</summary>
     internal KafkaBatchContainer One(int index) => new KafkaBatchContainer(StreamId, Partition, [Offsets[index]], [Events[index]]).ReadOn(_reader);
 
+    /// <summary>
+    /// The events that are a <typeparamref name="T"/>, each with its <see cref="KafkaSequenceToken"/> (its offset): what
+    /// the pulling agent hands a consumer subscribed for <typeparamref name="T"/>.
+    /// </summary>
+    /// <typeparam name="T">The event type the consumer subscribed for; events of other types are left out.</typeparam>
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
     {
         for (var i = 0; i < Events.Length; i++)
@@ -117,5 +133,6 @@ public sealed class KafkaBatchContainer : IBatchContainer
         return true;
     }
 
+    /// <summary>The stream, partition, offset range and event count, for logs: <c>[events/device-1 p3 10..12 (3)]</c>.</summary>
     public override string ToString() => $"[{StreamId} p{Partition} {FirstOffset}..{LastOffset} ({Events.Length})]";
 }

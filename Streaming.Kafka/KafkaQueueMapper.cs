@@ -19,6 +19,9 @@ public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
     private readonly QueueId[] _queues;
     private readonly Dictionary<QueueId, (KafkaTopicOptions Topic, int Partition)> _partitions = [];
 
+    /// <summary>Lays out the queues of provider <paramref name="providerName"/>: one per partition of each input topic, in order.</summary>
+    /// <param name="providerName">The provider's name, part of each queue's name.</param>
+    /// <param name="inputs">The input topics with their partition counts (given in the options or discovered from the broker).</param>
     public KafkaQueueMapper(string providerName, IReadOnlyList<(KafkaTopicOptions Topic, int Partitions)> inputs)
     {
         var total = inputs.Sum(i => i.Partitions);
@@ -37,8 +40,11 @@ public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
         }
     }
 
+    /// <summary>Every queue, one per input partition, topic by topic in the options' order.</summary>
     public IEnumerable<QueueId> GetAllQueues() => _queues;
 
+    /// <summary>The queues whose position on the ring falls in <paramref name="range"/>: what the queue balancer gives a silo.</summary>
+    /// <param name="range">A silo's share of the consistent hash ring.</param>
     public IEnumerable<QueueId> GetQueuesForRange(IRingRange range) =>
         _queues.Where(q => range.InRange(q.GetUniformHashCode()));
 

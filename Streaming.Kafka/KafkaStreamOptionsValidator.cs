@@ -3,9 +3,18 @@ using Orleans.Runtime;
 
 namespace Segmenter.Streaming.Kafka;
 
-/// <summary>Checks a provider's settings at silo or client start and names every setting that is wrong.</summary>
+/// <summary>
+/// Checks a provider's settings at silo or client start and names every setting that is wrong, all at once, so a
+/// misconfigured host stops before it reads or writes anything. <c>AddKafkaStreams</c> registers one per provider.
+/// </summary>
+/// <param name="options">The provider's settings.</param>
+/// <param name="providerName">The provider's name, which every message starts with.</param>
 public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, string providerName) : IConfigurationValidator
 {
+    /// <summary>
+    /// Called by Orleans at start: throws <see cref="OrleansConfigurationException"/> listing every problem that
+    /// <see cref="Validate"/> finds, one per line.
+    /// </summary>
     public void ValidateConfiguration()
     {
         var problems = Validate(options, providerName);
@@ -13,6 +22,17 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             throw new OrleansConfigurationException(string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>
+    /// Every problem of <paramref name="options"/>, each a sentence naming the setting, such as
+    /// <c>Kafka stream provider 'kafka': BootstrapServers is required (e.g. 'localhost:9092').</c>; empty when they
+    /// are fine. Required: <see cref="KafkaStreamOptions.BootstrapServers"/>, at least one topic, and with an input
+    /// topic <see cref="KafkaStreamOptions.ConsumerGroupId"/> and <see cref="KafkaStreamOptions.DeadLetterTopic"/>;
+    /// intervals must be positive, sizes at least 1 (and <see cref="KafkaStreamOptions.CacheSize"/> at least
+    /// <see cref="KafkaStreamOptions.MaxBatchSize"/>), and <see cref="KafkaStreamOptions.Security"/> must make sense.
+    /// Never repeats a secret.
+    /// </summary>
+    /// <param name="options">The settings to check.</param>
+    /// <param name="providerName">The provider's name, for the messages.</param>
     public static IReadOnlyList<string> Validate(KafkaStreamOptions options, string providerName)
     {
         var problems = new List<string>();

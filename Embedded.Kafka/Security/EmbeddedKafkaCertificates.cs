@@ -42,6 +42,7 @@ public sealed class EmbeddedKafkaCertificates : IDisposable
     public string ClientKeyPath => Path.Combine(Directory, "client.key");
 
     /// <summary>Creates the certificates (valid for a day) and writes the PEM files into <paramref name="directory"/>.</summary>
+    /// <param name="directory">Where to write <c>ca.pem</c>, <c>client.pem</c> and <c>client.key</c>; created if missing (a temporary directory of the test is the usual choice).</param>
     /// <param name="clientKeyPassword">Encrypts the client key file with this password (<c>ssl.key.password</c>); null: plain.</param>
     public static EmbeddedKafkaCertificates Create(string directory, string? clientKeyPassword = null)
     {

@@ -24,6 +24,25 @@ public static class KafkaStreamsHostingExtensions
     /// </summary>
     public static readonly TimeSpan DefaultMaxEventDeliveryTime = TimeSpan.FromDays(365);
 
+    /// <summary>
+    /// Adds Kafka stream provider <paramref name="name"/> to the silo: every partition of its input topics becomes an
+    /// Orleans queue, balanced over the silos and read by a pulling agent that delivers to implicit subscribers (the
+    /// provider uses implicit subscriptions only: <c>[ImplicitStreamSubscription("namespace")]</c> on the consumer
+    /// grain), and events published on its output namespaces are produced to their topics. Offsets are committed only
+    /// after every consumer of a record returned. The settings are checked at start (see
+    /// <see cref="KafkaStreamOptionsValidator"/>).
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="name">The provider's name, as grains ask for it (<c>this.GetStreamProvider(name)</c>); it also names its options, queues and metrics.</param>
+    /// <param name="configure">
+    /// Sets <see cref="KafkaStreamOptions.BootstrapServers"/>, <see cref="KafkaStreamOptions.ConsumerGroupId"/> and the
+    /// topics (<c>options.AddInputTopic(...)</c>, <c>options.AddOutputTopic(...)</c>), and any other setting.
+    /// </param>
+    /// <param name="configureStream">
+    /// Further Orleans stream settings, such as <c>stream.ConfigurePartitionBalancing(...)</c>. The pulling agent's
+    /// batch container size must stay 1 (checked at start).
+    /// </param>
+    /// <returns>The builder, for chaining.</returns>
     public static ISiloBuilder AddKafkaStreams(
         this ISiloBuilder builder,
         string name,
@@ -31,7 +50,17 @@ public static class KafkaStreamsHostingExtensions
         Action<ISiloPersistentStreamConfigurator>? configureStream = null) =>
         builder.AddKafkaStreams(name, (OptionsBuilder<KafkaStreamOptions> options) => options.Configure(configure), configureStream);
 
-    /// <summary>As above, with an options builder, so the settings can come from other options or services.</summary>
+    /// <summary>
+    /// Adds Kafka stream provider <paramref name="name"/> to the silo, like the overload taking an
+    /// <see cref="Action{KafkaStreamOptions}"/>, but with the options builder, so the settings can be bound from
+    /// configuration (<c>options.BindConfiguration("Kafka")</c>) or taken from other options and services
+    /// (<c>options.Configure&lt;IOptions&lt;MyOptions&gt;&gt;(...)</c>).
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="name">The provider's name, as grains ask for it.</param>
+    /// <param name="configure">Configures the provider's named <see cref="KafkaStreamOptions"/>.</param>
+    /// <param name="configureStream">Further Orleans stream settings (the batch container size must stay 1).</param>
+    /// <returns>The builder, for chaining.</returns>
     public static ISiloBuilder AddKafkaStreams(
         this ISiloBuilder builder,
         string name,
@@ -59,6 +88,15 @@ public static class KafkaStreamsHostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds Kafka stream provider <paramref name="name"/> to an Orleans client, which publishes to the output topics
+    /// (a client reads nothing: input topics are read by silos). Publishing completes once Kafka acknowledged the records.
+    /// </summary>
+    /// <param name="builder">The client builder.</param>
+    /// <param name="name">The provider's name, as the client asks for it (<c>client.GetStreamProvider(name)</c>).</param>
+    /// <param name="configure">Sets <see cref="KafkaStreamOptions.BootstrapServers"/> and the output topics (<c>options.AddOutputTopic(...)</c>).</param>
+    /// <param name="configureStream">Further Orleans stream settings of the client.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static IClientBuilder AddKafkaStreams(
         this IClientBuilder builder,
         string name,
@@ -66,7 +104,16 @@ public static class KafkaStreamsHostingExtensions
         Action<IClusterClientPersistentStreamConfigurator>? configureStream = null) =>
         builder.AddKafkaStreams(name, (OptionsBuilder<KafkaStreamOptions> options) => options.Configure(configure), configureStream);
 
-    /// <summary>As above, with an options builder, so the settings can come from other options or services.</summary>
+    /// <summary>
+    /// Adds Kafka stream provider <paramref name="name"/> to an Orleans client, like the overload taking an
+    /// <see cref="Action{KafkaStreamOptions}"/>, but with the options builder, so the settings can be bound from
+    /// configuration or taken from other options and services.
+    /// </summary>
+    /// <param name="builder">The client builder.</param>
+    /// <param name="name">The provider's name, as the client asks for it.</param>
+    /// <param name="configure">Configures the provider's named <see cref="KafkaStreamOptions"/>.</param>
+    /// <param name="configureStream">Further Orleans stream settings of the client.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static IClientBuilder AddKafkaStreams(
         this IClientBuilder builder,
         string name,

@@ -7,6 +7,10 @@ namespace Segmenter.Tests.Infrastructure;
 /// </summary>
 public static class Murmur2Partitioner
 {
+    /// <summary>The partition Kafka's default partitioner picks for a record keyed <paramref name="key"/>.</summary>
+    /// <param name="key">The record's key bytes.</param>
+    /// <param name="partitions">The topic's partition count, at least 1.</param>
+    /// <returns>A partition number from 0 to <paramref name="partitions"/> - 1.</returns>
     public static int Partition(ReadOnlySpan<byte> key, int partitions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);

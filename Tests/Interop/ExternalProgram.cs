@@ -4,10 +4,16 @@ using System.Text;
 
 namespace Segmenter.Tests.Interop;
 
-/// <summary>A program that is not ours (node, python3, kcat) run to its end, its output captured.</summary>
+/// <summary>A program that is not ours (node, python3, kcat, the dotnet CLI) run to its end, its output captured.</summary>
 internal static class ExternalProgram
 {
-    public static async Task<ExternalRun> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    /// <param name="program">The program, by name on the PATH or by path.</param>
+    /// <param name="arguments">Its arguments, each passed as one argument (no shell quoting).</param>
+    /// <param name="timeout">Killed with its children, and the test failed, when it runs longer.</param>
+    /// <param name="workingDirectory">Where it runs; the test's current directory when null.</param>
+    /// <param name="environment">Variables set (or, with a null value, removed) on top of the test's environment.</param>
+    public static async Task<ExternalRun> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -19,6 +25,13 @@ internal static class ExternalProgram
         };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        }
 
         Process process;
         try
