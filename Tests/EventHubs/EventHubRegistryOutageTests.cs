@@ -79,20 +79,18 @@ public sealed class EventHubRegistryOutageTests(SchemaRegistryFixture registry) 
     public async Task A_read_waits_for_the_registry_without_holding_a_thread_at_most_as_long_as_allowed()
     {
         var flaky = ScriptedSchemaRegistry.Over(registry.NewClient());
-        await using var hub = await EventHubPartitionHarness.StartAsync(flaky.Client, registryOptions: Brief, registryOutageWait: TimeSpan.FromMilliseconds(600));
+        await using var hub = await EventHubPartitionHarness.StartAsync(flaky.Client, registryOptions: Brief, registryOutageWait: TimeSpan.FromSeconds(5));
         var late = await EventAsync("a", 1, 20);
         flaky.Down = true;
-        _ = Task.Run(async () =>
-        {
-            await Task.Delay(250);
-            flaky.Down = false;
-        });
+        flaky.OnRefused = () => flaky.Down = false; // back right after refusing the first lookup
 
-        // The registry comes back while the read waits: the event is handed on by the same read.
+        // The registry comes back while the read waits: the event is handed on by the same read, after the failure
+        // was remembered for its while (one refused lookup, then one that answers).
         var read = await hub.ReadAsync(late);
 
         Assert.Equal([20L], read.Select(n => n.SequenceToken.SequenceNumber));
         Assert.Equal(0L, hub.Metrics.EventsUndecodable);
+        Assert.Equal(1, hub.Partition.Receives);
     }
 
     [Fact]

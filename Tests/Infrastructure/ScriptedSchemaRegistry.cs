@@ -20,6 +20,9 @@ internal class ScriptedSchemaRegistry : DispatchProxy
     /// <summary>Whether every call fails with <see cref="HttpRequestException"/> (connection refused).</summary>
     public volatile bool Down;
 
+    /// <summary>Runs when a call is refused because the registry is down (a test brings it back from here).</summary>
+    public Action? OnRefused { get; set; }
+
     public Func<int, Task<Schema>> OnGetSchema { get; set; } = id => throw new NotSupportedException($"No answer scripted for schema id {id}.");
 
     public Func<string, Schema, Task<int>> OnRegister { get; set; } = (subject, _) => throw new NotSupportedException($"No answer scripted for subject {subject}.");
@@ -60,7 +63,10 @@ internal class ScriptedSchemaRegistry : DispatchProxy
         }
 
         if (Down)
+        {
+            OnRefused?.Invoke();
             throw Refused();
+        }
         if (Inner is not null)
             return targetMethod.Invoke(Inner, args);
         return targetMethod.Name switch
