@@ -8,6 +8,7 @@ COPY Grains/ Grains/
 COPY Hosting/ Hosting/
 COPY Serialization/ Serialization/
 COPY Streaming.Kafka/ Streaming.Kafka/
+COPY Streaming.Kafka.Security/ Streaming.Kafka.Security/
 COPY Streaming.EventHubs/ Streaming.EventHubs/
 COPY Cli/ Cli/
 COPY Embedded.Kafka/ Embedded.Kafka/

@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
+using Segmenter.Serialization;
 
 namespace Segmenter.Cli;
 
@@ -43,6 +44,17 @@ public static class CommandLineApp
         {
             await console.Error.WriteLineAsync(redact(e.Message));
             return e.ExitCode;
+        }
+        catch (SchemaRegistryUnavailableException e) when (SchemaRegistrySettings.IsRefusedCredentials(e))
+        {
+            await console.Error.WriteLineAsync(redact($"The schema registry refused the credentials ({SchemaRegistryOutage.Cause(e).Message}): give --schema-registry-user-info user:password, or SchemaRegistry__BasicAuthUserInfo."));
+            return ExitCodes.Unreachable;
+        }
+        catch (SchemaRegistryUnavailableException e)
+        {
+            // The codecs' outage (Segmenter.Serialization's registry cache), with the client's exception inside.
+            await console.Error.WriteLineAsync(redact($"Cannot reach the schema registry: {SchemaRegistryOutage.Cause(e).Message}"));
+            return ExitCodes.Unreachable;
         }
         catch (SchemaRegistryException e) when (e.Status is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
         {

@@ -12,6 +12,7 @@ using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Scheduling;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;
+using Segmenter.Hosting.Kafka;
 using Segmenter.Serialization.Kafka;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Delivery;
@@ -71,7 +72,8 @@ public static class SegmenterSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(registry);
         silo.Services.TryAddSingleton<ISchemaRegistryClient>(_ => registry.CreateClient());
-        silo.Services.TryAddSingleton(sp => new ContractSerdes(sp.GetRequiredService<ISchemaRegistryClient>()));
+        silo.Services.TryAddSingleton(sp => new ContractCodecs(sp.GetRequiredService<ISchemaRegistryClient>())); // one registry cache per process
+        silo.Services.TryAddSingleton(sp => new ContractSerdes(sp.GetRequiredService<ContractCodecs>()));
         silo.AddKafkaStreams(SegmenterOptions.StreamProvider, kafka => kafka.Configure<IOptions<SegmenterOptions>>((options, segmenter) =>
         {
             var topics = segmenter.Value;

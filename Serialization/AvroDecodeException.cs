@@ -3,8 +3,7 @@ namespace Segmenter.Serialization;
 /// <summary>
 /// A record that cannot be decoded, with the reason. The stream provider sends such records to the dead-letter
 /// topic and carries on; it is never retried. Registry outages are not this exception: they surface as
-/// <see cref="HttpRequestException"/> or a 5xx <see cref="Confluent.SchemaRegistry.SchemaRegistryException"/>
-/// and are retried.
+/// <see cref="SchemaRegistryUnavailableException"/> and are retried.
 /// </summary>
 public sealed class AvroDecodeException : Exception
 {

@@ -1,34 +1,44 @@
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Segmenter.Contracts;
-using Segmenter.Serialization.Binary;
-using Segmenter.Serialization.Mapping;
+using Segmenter.Serialization.Kafka;
 
 namespace Segmenter.Serialization;
 
 /// <summary>
-/// The Avro serializers and deserializers of every record on Segmenter's topics, sharing one schema registry client
-/// (which caches schemas and ids). Create one per process. Keys and envelopes — the per-event records — use direct
-/// binary codecs, and so are summaries when written; reading a summary, and any writer schema the codecs do not
-/// recognise, go through the general path (Apache.Avro generic records). Both produce the same bytes.
+/// The Avro serializers and deserializers of every record on Segmenter's Kafka topics: thin async wrappers of
+/// <see cref="ContractCodecs"/>, the codec core the Event Hubs transport uses too, so both read and write the same bytes
+/// with the same failures. Create one per process. Keys, envelopes and summaries are written by the direct binary
+/// layouts; reading a summary, and any writer schema the layouts do not recognise, goes the general way (Apache.Avro
+/// generic records).
 /// </summary>
 public sealed class ContractSerdes
 {
     public ContractSerdes(ISchemaRegistryClient registry)
+        : this(new ContractCodecs(registry))
     {
-        var schemas = new RegistrySchemas(registry);
-        var device = new DeviceCodec(schemas, new AvroContractDeserializer<Device>(registry, new DeviceMapper()));
-        var envelope = new EnvelopeCodec(schemas, new AvroContractDeserializer<Envelope>(registry, new EnvelopeMapper()));
-        var sessionKey = new SessionKeyCodec(schemas, new AvroContractDeserializer<SessionKey>(registry, new SessionKeyMapper()));
+    }
+
+    public ContractSerdes(ContractCodecs codecs)
+    {
+        ArgumentNullException.ThrowIfNull(codecs);
+        Codecs = codecs;
+        var device = new KafkaContractSerde<Device>(codecs.Device);
+        var envelope = new KafkaContractSerde<Envelope>(codecs.Envelope);
+        var sessionKey = new KafkaContractSerde<SessionKey>(codecs.SessionKey);
+        var summary = new KafkaContractSerde<SessionSummary>(codecs.SessionSummary);
         DeviceSerializer = device;
         DeviceDeserializer = device;
         EnvelopeSerializer = envelope;
         EnvelopeDeserializer = envelope;
         SessionKeySerializer = sessionKey;
         SessionKeyDeserializer = sessionKey;
-        SessionSummarySerializer = new SessionSummaryCodec(schemas);
-        SessionSummaryDeserializer = new AvroContractDeserializer<SessionSummary>(registry, new SessionSummaryMapper());
+        SessionSummarySerializer = summary;
+        SessionSummaryDeserializer = summary;
     }
+
+    /// <summary>The codec core these wrap.</summary>
+    public ContractCodecs Codecs { get; }
 
     public IAsyncSerializer<Device> DeviceSerializer { get; }
     public IAsyncDeserializer<Device> DeviceDeserializer { get; }

@@ -86,5 +86,5 @@ public sealed class SchemaRegistrySettings
     /// setting to fix, so messages say so.
     /// </summary>
     public static bool IsRefusedCredentials(Exception exception) =>
-        exception is SchemaRegistryException { Status: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden };
+        SchemaRegistryOutage.Cause(exception) is SchemaRegistryException { Status: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden };
 }

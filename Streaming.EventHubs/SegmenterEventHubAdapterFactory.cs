@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using Azure.Messaging.EventHubs.Producer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,11 @@ namespace Segmenter.Streaming.EventHubs;
 /// (the interfaces are listed again, so the explicit implementations below replace the base class's in the interface
 /// mapping the pulling agent calls through). Both return the one wrapper of the queue, around the one stock object
 /// that is the queue's receiver and cache.
+/// <para>
+/// The stock receiver reads each partition through a <see cref="SchemaPrefetchingReceiver"/> around its own Event Hubs
+/// client, so that the schema registry is asked before the synchronous data adapter decodes, and events wait while it
+/// cannot be reached. Outputs ask the registry before the synchronous <c>ToQueueMessage</c> too.
+/// </para>
 /// </remarks>
 public sealed class SegmenterEventHubAdapterFactory(
     string name,
@@ -60,8 +66,47 @@ public sealed class SegmenterEventHubAdapterFactory(
     internal void UseInMemoryHub(string[] partitionIds, Func<EventHubPartitionSettings, string, ILogger, IEventHubReceiver> receivers)
     {
         _inMemoryPartitions = partitionIds;
-        EventHubReceiverFactory = receivers;
+        UsePrefetchingReceivers(receivers);
     }
+
+    /// <summary>
+    /// The longest a read waits for an unreachable schema registry before it fails (and the agent reads again), at most
+    /// the receive's own wait. Tests shorten it.
+    /// </summary>
+    internal TimeSpan RegistryOutageWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The partitions' Event Hubs clients as the stock receiver would make them, each behind a <see cref="SchemaPrefetchingReceiver"/>.</summary>
+    internal void UsePrefetchingReceivers(Func<EventHubPartitionSettings, string, ILogger, IEventHubReceiver> clients)
+    {
+        if (dataAdapter is not SegmenterEventHubDataAdapter segmenter)
+        {
+            EventHubReceiverFactory = clients;
+            return;
+        }
+
+        EventHubReceiverFactory = (settings, offset, logger) => new SchemaPrefetchingReceiver(
+            clients(settings, offset, logger),
+            segmenter.PrepareReadAsync,
+            RegistryOutageWait,
+            segmenter.RegistryRetryPeriod,
+            settings.Partition,
+            _loggers.CreateLogger<SchemaPrefetchingReceiver>());
+    }
+
+    /// <summary>
+    /// The Event Hubs client the stock receiver makes for a partition (<c>EventHubReceiverProxy</c>, internal to
+    /// Orleans.Streaming.EventHubs; the factory leaves the stock receiver no way to wrap its default otherwise).
+    /// </summary>
+    internal static IEventHubReceiver StockClient(EventHubPartitionSettings settings, string offset, ILogger logger)
+    {
+        var constructor = StockClientConstructor ?? throw new InvalidOperationException(
+            $"{typeof(IEventHubReceiver).Assembly.GetName()} has no Orleans.Streaming.EventHubs.EventHubReceiverProxy(EventHubPartitionSettings, string, ILogger), which Segmenter wraps: check the Orleans upgrade.");
+        return (IEventHubReceiver)constructor.Invoke(BindingFlags.DoNotWrapExceptions, null, [settings, offset, logger], null);
+    }
+
+    private static readonly ConstructorInfo? StockClientConstructor = typeof(IEventHubReceiver).Assembly
+        .GetType("Orleans.Streaming.EventHubs.EventHubReceiverProxy")
+        ?.GetConstructor([typeof(EventHubPartitionSettings), typeof(string), typeof(ILogger)]);
 
     protected override Task<string[]> GetPartitionIdsAsync() =>
         _inMemoryPartitions is { } partitions ? Task.FromResult(partitions) : base.GetPartitionIdsAsync();
@@ -86,6 +131,8 @@ public sealed class SegmenterEventHubAdapterFactory(
     {
         ArgumentNullException.ThrowIfNull(events);
         var hub = outputs.HubFor(streamId.GetNamespace());
+        if (dataAdapter is SegmenterEventHubDataAdapter segmenter)
+            await segmenter.PrepareWriteAsync(streamId); // the registry asked here, not on the grain's thread in ToQueueMessage
         var records = events.Select(item => dataAdapter.ToQueueMessage(streamId, [item], token, requestContext)).ToList();
         if (records.Count == 0)
             return;
@@ -115,6 +162,7 @@ public sealed class SegmenterEventHubAdapterFactory(
             services.GetRequiredKeyedService<IEventHubDataAdapter>(name),
             services.GetRequiredKeyedService<EventHubsSettings>(name).EventHubName,
             services.GetService<TimeProvider>() ?? TimeProvider.System);
+        factory.UsePrefetchingReceivers(StockClient);
         factory.Init();
         return factory;
     }

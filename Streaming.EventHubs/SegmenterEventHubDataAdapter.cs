@@ -32,6 +32,13 @@ namespace Segmenter.Streaming.EventHubs;
 /// under the stream (<see cref="EventDataLayout.UndecodableNamespace"/>, partition) that nothing subscribes to: the
 /// pulling agent passes over it and the checkpoints move past it like past any other event.
 /// </para>
+/// <para>
+/// An unreachable schema registry is not a bad event. The receiver asks the registry before the events reach this
+/// adapter (<see cref="PrepareReadAsync"/>, <see cref="SchemaPrefetchingReceiver"/>) and holds them while it cannot be
+/// reached, so the decode here finds what it needs in memory. Should it not (an adapter driven without that receiver),
+/// the decode's <see cref="SchemaRegistryUnavailableException"/> propagates after a bounded wait: the adapter thread is
+/// never held longer, and the event is never filed as undecodable for it.
+/// </para>
 /// </remarks>
 public sealed partial class SegmenterEventHubDataAdapter(
     Serializer serializer,
@@ -109,6 +116,15 @@ public sealed partial class SegmenterEventHubDataAdapter(
             ? StreamId.Create(StreamNamespaces.Events, device)
             : StreamId.Create(EventDataLayout.UndecodableNamespace, "unknown");
     }
+
+    /// <summary>Asks the schema registry, without blocking, what decoding <paramref name="queueMessage"/> needs (see <see cref="EventHubInputDecoder.PrepareAsync"/>).</summary>
+    internal ValueTask<SchemaRegistryUnavailableException?> PrepareReadAsync(EventData queueMessage) => decoder.PrepareAsync(queueMessage);
+
+    /// <summary>Asks the schema registry, without blocking, what writing to <paramref name="streamId"/> needs (see <see cref="EventHubOutputEncoder.PrepareAsync"/>).</summary>
+    internal ValueTask PrepareWriteAsync(StreamId streamId) => encoder.PrepareAsync(streamId);
+
+    /// <summary>How often a receiver holding events tries the registry again.</summary>
+    internal TimeSpan RegistryRetryPeriod => decoder.RegistryRetryPeriod;
 
     /// <summary>
     /// One output record as one event, as on Kafka. A batch of several records is sent by

@@ -43,9 +43,8 @@ internal sealed class RecordDecoder(ContractSerdes serdes)
                     return new SessionSummaryRecord(topic, partition, offset, summaryKey, summary);
             }
         }
-        catch (Exception e) when (!SchemaRegistryOutage.Is(e))
+        catch (Exception e) when (DecodeFailure.OfRecord(e) is { } failure)
         {
-            var failure = DecodeFailure.Of(e);
             return new UndecodableRecord(topic, partition, offset, failure.Kind, failure.Reason);
         }
     }
@@ -53,8 +52,8 @@ internal sealed class RecordDecoder(ContractSerdes serdes)
     private static SourcePosition? SourceOf(Headers? headers)
     {
         if (headers is null
-            || !headers.TryGetLastBytes(SessionEventEncoder.SourcePartitionHeader, out var partition)
-            || !headers.TryGetLastBytes(SessionEventEncoder.SourceOffsetHeader, out var offset)
+            || !headers.TryGetLastBytes(SessionEventHeaders.SourcePartition, out var partition)
+            || !headers.TryGetLastBytes(SessionEventHeaders.SourceOffset, out var offset)
             || !int.TryParse(Encoding.ASCII.GetString(partition), NumberStyles.None, CultureInfo.InvariantCulture, out var p)
             || !long.TryParse(Encoding.ASCII.GetString(offset), NumberStyles.None, CultureInfo.InvariantCulture, out var o))
             return null;

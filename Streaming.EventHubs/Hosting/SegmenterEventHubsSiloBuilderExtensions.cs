@@ -10,7 +10,6 @@ using Orleans.Serialization;
 using Orleans.Streams;
 using Segmenter.Grains.Hosting;
 using Segmenter.Serialization;
-using Segmenter.Streaming.EventHubs.Codec;
 using Segmenter.Streaming.Kafka.Hosting;
 using Segmenter.Streaming.Kafka.Metrics;
 
@@ -43,15 +42,13 @@ public static class SegmenterEventHubsSiloBuilderExtensions
 
         var services = silo.Services;
         services.TryAddSingleton<ISchemaRegistryClient>(_ => registry.CreateClient());
-        services.TryAddSingleton<RegistrySchemaCache>();
-        services.TryAddSingleton<FramedAvroReader>();
-        services.TryAddSingleton<FramedAvroWriter>();
+        services.TryAddSingleton(sp => new ContractCodecs(sp.GetRequiredService<ISchemaRegistryClient>()));
         services.TryAddSingleton<EventHubInputDecoder>();
         services.TryAddSingleton(sp => new EventHubStreamMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp =>
         {
             var topics = sp.GetRequiredService<IOptions<SegmenterOptions>>().Value;
-            return new EventHubOutputEncoder(sp.GetRequiredService<FramedAvroWriter>(), topics.SessionEventsTopic, topics.SessionsTopic);
+            return new EventHubOutputEncoder(sp.GetRequiredService<ContractCodecs>(), topics.SessionEventsTopic, topics.SessionsTopic);
         });
         services.TryAddSingleton(sp =>
         {

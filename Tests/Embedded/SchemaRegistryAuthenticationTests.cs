@@ -7,7 +7,7 @@ using Confluent.SchemaRegistry;
 using Segmenter.Contracts;
 using Segmenter.Embedded.SchemaRegistry;
 using Segmenter.Serialization;
-using Segmenter.Serialization.Kafka;
+using Segmenter.Hosting.Kafka;
 using Segmenter.Streaming.Kafka;
 
 namespace Segmenter.Tests.Embedded;

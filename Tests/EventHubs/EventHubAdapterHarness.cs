@@ -7,8 +7,8 @@ using Orleans.Serialization;
 using Orleans.Streaming.EventHubs;
 using Orleans.Streams;
 using Segmenter.Contracts;
+using Segmenter.Serialization;
 using Segmenter.Streaming.EventHubs;
-using Segmenter.Streaming.EventHubs.Codec;
 
 namespace Segmenter.Tests.EventHubs;
 
@@ -26,11 +26,11 @@ internal sealed class EventHubAdapterHarness : IDisposable
         Partition = partition;
         _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         Serializer = _services.GetRequiredService<Serializer>();
-        var schemas = new RegistrySchemaCache(registry, NullLogger<RegistrySchemaCache>.Instance);
+        var codecs = new ContractCodecs(registry);
         Adapter = new SegmenterEventHubDataAdapter(
             Serializer,
-            new EventHubInputDecoder(new FramedAvroReader(schemas)),
-            new EventHubOutputEncoder(new FramedAvroWriter(schemas), "session-events", "sessions"),
+            new EventHubInputDecoder(codecs),
+            new EventHubOutputEncoder(codecs, "session-events", "sessions"),
             Metrics,
             NullLogger<SegmenterEventHubDataAdapter>.Instance);
         var pool = new ObjectPool<FixedSizeBuffer>(() => new FixedSizeBuffer(1 << 16));

@@ -200,6 +200,25 @@ public sealed class EventHubDataAdapterTests(SchemaRegistryFixture registry) : I
     }
 
     [Fact]
+    public async Task Outputs_are_the_very_bytes_of_the_Kafka_serdes_one_codec_core_with_the_direct_layouts()
+    {
+        using var harness = new EventHubAdapterHarness(registry.NewClient());
+        var sessionEvent = new SessionEvent(new SessionKey(new Device("device-g"), "abcdefghjkmn"), new Envelope(new DataReceived("t", 2.5), Time, Seq: 9), new SourcePosition(1, 2));
+        var summary = new SessionSummary("device-g", "abcdefghjkmn", Time, Time.AddSeconds(1), 2, CloseReason.TimedOut, true, 0, 1,
+            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("t", new MetricSummary(2, 1, 2.5, 1.75, 2.5))]));
+
+        var eventData = harness.Adapter.ToQueueMessage(StreamId.Create(StreamNamespaces.SessionEvents, "device-g"), [sessionEvent], null, null);
+        var summaryData = harness.Adapter.ToQueueMessage(StreamId.Create(StreamNamespaces.Sessions, "device-g"), [summary], null, null);
+
+        var serdes = new ContractSerdes(registry.NewClient());
+        Assert.Equal(await serdes.EnvelopeSerializer.SerializeAsync(sessionEvent.Envelope, new SerializationContext(MessageComponentType.Value, "session-events")), Body(eventData));
+        Assert.Equal(await serdes.SessionKeySerializer.SerializeAsync(sessionEvent.Key, new SerializationContext(MessageComponentType.Key, "session-events")), (byte[])eventData.Properties[EventDataLayout.KeyProperty]);
+        Assert.Equal(await serdes.SessionSummarySerializer.SerializeAsync(summary, new SerializationContext(MessageComponentType.Value, "sessions")), Body(summaryData));
+
+        static byte[] Body(Azure.Messaging.EventHubs.EventData e) => e.EventBody.ToArray();
+    }
+
+    [Fact]
     public void Writes_outside_the_output_streams_or_of_several_records_per_event_are_refused()
     {
         using var harness = new EventHubAdapterHarness(registry.NewClient());

@@ -9,8 +9,9 @@ using Orleans.Serialization;
 using Orleans.Statistics;
 using Orleans.Streaming.EventHubs;
 using Orleans.Streams;
+using Segmenter.Serialization;
+using Segmenter.Serialization.Registry;
 using Segmenter.Streaming.EventHubs;
-using Segmenter.Streaming.EventHubs.Codec;
 
 namespace Segmenter.Tests.EventHubs;
 
@@ -32,7 +33,7 @@ internal sealed class EventHubPartitionHarness : IAsyncDisposable
     private readonly EventHubOutputProducers _outputs = new(Namespace, "session-events", "sessions");
     private readonly Dictionary<string, InMemoryPartition> _partitions;
 
-    private EventHubPartitionHarness(ISchemaRegistryClient registry, string partition, string[] partitionIds)
+    private EventHubPartitionHarness(ISchemaRegistryClient registry, string partition, string[] partitionIds, SchemaRegistryCacheOptions? registryOptions, TimeSpan? registryOutageWait)
     {
         Partition = new InMemoryPartition();
         _partitions = partitionIds.ToDictionary(id => id, id => id == partition ? Partition : new InMemoryPartition());
@@ -43,11 +44,11 @@ internal sealed class EventHubPartitionHarness : IAsyncDisposable
             .AddOptions()
             .AddKeyedSingleton<IStreamQueueCheckpointerFactory>(Provider, new RecordingCheckpointerFactory())
             .BuildServiceProvider();
-        var schemas = new RegistrySchemaCache(registry, NullLogger<RegistrySchemaCache>.Instance);
+        var codecs = new ContractCodecs(new SchemaRegistryCache(registry, registryOptions));
         var adapter = new SegmenterEventHubDataAdapter(
             _services.GetRequiredService<Serializer>(),
-            new EventHubInputDecoder(new FramedAvroReader(schemas)),
-            new EventHubOutputEncoder(new FramedAvroWriter(schemas), "session-events", "sessions"),
+            new EventHubInputDecoder(codecs),
+            new EventHubOutputEncoder(codecs, "session-events", "sessions"),
             _metrics,
             NullLogger<SegmenterEventHubDataAdapter>.Instance);
         var hub = new EventHubOptions();
@@ -55,6 +56,8 @@ internal sealed class EventHubPartitionHarness : IAsyncDisposable
         Factory = new SegmenterEventHubAdapterFactory(Provider, hub, new EventHubReceiverOptions(), new EventHubStreamCachePressureOptions(),
             new StreamCacheEvictionOptions(), new StreamStatisticOptions(), adapter, _services, NullLoggerFactory.Instance, new IdleMachine(),
             _outputs, _metrics, Hub, [Listener], Time);
+        if (registryOutageWait is { } wait)
+            Factory.RegistryOutageWait = wait;
         Factory.UseInMemoryHub(partitionIds, (settings, _, _) => _partitions[settings.Partition]);
         Factory.Init();
     }
@@ -62,6 +65,9 @@ internal sealed class EventHubPartitionHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
     public RecordingProgressListener Listener { get; } = new();
     public SegmenterEventHubAdapterFactory Factory { get; }
+
+    /// <summary>What the data adapter counted (events read, undecodable by kind).</summary>
+    public EventHubStreamMetrics Metrics => _metrics;
 
     /// <summary>The partition under test, as the Event Hubs client reads it.</summary>
     public InMemoryPartition Partition { get; }
@@ -73,9 +79,14 @@ internal sealed class EventHubPartitionHarness : IAsyncDisposable
     public IQueueCache Cache { get; private set; } = null!;
 
     /// <summary>A factory whose hub has partitions "0" to "3"; the one under test is <paramref name="partition"/>, initialized as the agent does.</summary>
-    public static async Task<EventHubPartitionHarness> StartAsync(ISchemaRegistryClient registry, string partition = "3")
+    /// <param name="registry">The schema registry the data adapter reads and writes through.</param>
+    /// <param name="partition">The partition under test.</param>
+    /// <param name="registryOptions">The registry cache's failure memory and synchronous wait (defaults otherwise).</param>
+    /// <param name="registryOutageWait">How long a read waits for an unreachable registry before it fails (the factory's default otherwise).</param>
+    public static async Task<EventHubPartitionHarness> StartAsync(ISchemaRegistryClient registry, string partition = "3",
+        SchemaRegistryCacheOptions? registryOptions = null, TimeSpan? registryOutageWait = null)
     {
-        var harness = new EventHubPartitionHarness(registry, partition, ["0", "1", "2", "3"]);
+        var harness = new EventHubPartitionHarness(registry, partition, ["0", "1", "2", "3"], registryOptions, registryOutageWait);
         var adapter = await harness.Factory.CreateAdapter();
         var mapper = (HashRingBasedPartitionedStreamQueueMapper)harness.Factory.GetStreamQueueMapper();
         var queue = mapper.GetAllQueues().Single(q => mapper.QueueToPartition(q) == partition);

@@ -87,7 +87,7 @@ internal sealed class OutputTopicsReader : IAsyncDisposable
             if (record.Topic == sessionEventsTopic)
             {
                 var envelope = await serdes.EnvelopeDeserializer.DeserializeAsync(record.Message.Value, false, valueContext);
-                var source = new SourcePosition((int)Header(record, SessionEventEncoder.SourcePartitionHeader), Header(record, SessionEventEncoder.SourceOffsetHeader));
+                var source = new SourcePosition((int)Header(record, SessionEventHeaders.SourcePartition), Header(record, SessionEventHeaders.SourceOffset));
                 Events.Enqueue(new OutputEvent(key, envelope, source, record.Partition.Value));
                 LastEventReadAt = DateTime.UtcNow;
             }

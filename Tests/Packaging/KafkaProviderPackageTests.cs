@@ -10,7 +10,7 @@ using Segmenter.Tests.Interop;
 namespace Segmenter.Tests.Packaging;
 
 /// <summary>
-/// Packs the reusable projects (<c>Packages.slnf</c>: Streaming.Abstractions, Streaming.Kafka, Embedded.Kafka) into a
+/// Packs the reusable projects (<c>Packages.slnf</c>: Streaming.Abstractions, Streaming.Kafka, Streaming.Kafka.Security, Embedded.Kafka) into a
 /// folder feed, once for the class, under a version no earlier run used.
 /// </summary>
 /// <remarks>
@@ -21,7 +21,7 @@ namespace Segmenter.Tests.Packaging;
 /// </remarks>
 public sealed class PackedPackagesFixture : IAsyncLifetime
 {
-    public static readonly string[] Ids = ["Segmenter.Streaming.Abstractions", "Segmenter.Streaming.Kafka", "Segmenter.Embedded.Kafka"];
+    public static readonly string[] Ids = ["Segmenter.Streaming.Abstractions", "Segmenter.Streaming.Kafka", "Segmenter.Streaming.Kafka.Security", "Segmenter.Embedded.Kafka"];
 
     public string Work { get; } = Directory.CreateTempSubdirectory("segmenter-packages-").FullName;
 
@@ -173,7 +173,7 @@ public sealed class KafkaProviderPackageTests(PackedPackagesFixture packages) : 
         var assets = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(project, "obj", "project.assets.json")))!;
         var libraries = assets["libraries"]!.AsObject();
         Assert.All(libraries, library => Assert.Equal("package", (string?)library.Value!["type"]));
-        foreach (var id in new[] { "Segmenter.Streaming.Kafka", "Segmenter.Embedded.Kafka", "Segmenter.Streaming.Abstractions" })
+        foreach (var id in PackedPackagesFixture.Ids)
         {
             Assert.True(libraries.ContainsKey($"{id}/{packages.Version}"), $"the sample did not restore {id} {packages.Version}");
             Assert.True(Directory.Exists(Path.Combine(restoreInto, id.ToLowerInvariant(), packages.Version.ToLowerInvariant())),

@@ -236,6 +236,9 @@ public sealed class AvroWireFormatTests(SchemaRegistryFixture registry) : IClass
 
         var error = await Record.ExceptionAsync(() => new ContractSerdes(unreachable).EnvelopeDeserializer.DeserializeAsync(bytes, false, EventsValue));
 
-        Assert.IsType<HttpRequestException>(error);
+        // The codecs' one passing failure, with what the registry client threw inside.
+        Assert.IsType<SchemaRegistryUnavailableException>(error);
+        Assert.IsType<HttpRequestException>(error.InnerException);
+        Assert.True(SchemaRegistryOutage.Is(error));
     }
 }

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Segmenter.Contracts;
 using Segmenter.Serialization;
-using Segmenter.Serialization.Kafka;
+using Segmenter.Hosting.Kafka;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Tests.Infrastructure;
 

@@ -5,7 +5,7 @@ namespace Segmenter.Streaming.Kafka.Security;
 /// <summary>
 /// How every Kafka client of the provider (partition consumers, the producer, the metadata client) connects to a
 /// secured cluster: TLS, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER) and mutual TLS, set once. Binds from
-/// configuration (section <c>Kafka:Security</c> of a host that binds <see cref="KafkaStreamOptions"/> from
+/// configuration (section <c>Kafka:Security</c> of a host that binds the stream provider's <c>KafkaStreamOptions</c> from
 /// <c>Kafka</c>; environment variables such as <c>Kafka__Security__SaslPassword</c>). Empty: plaintext, as
 /// librdkafka's default.
 /// </summary>

@@ -1,21 +1,24 @@
 using Confluent.Kafka;
 using Orleans.Runtime;
 using Segmenter.Contracts;
+using Segmenter.Serialization;
+using Segmenter.Serialization.Kafka;
 using Segmenter.Streaming.Kafka;
 
-namespace Segmenter.Serialization.Kafka;
+namespace Segmenter.Hosting.Kafka;
 
 /// <summary>
 /// Decodes an <c>events</c> record (key Avro <c>events.Device</c>, value Avro <c>events.Envelope</c>) into a
 /// <see cref="DeviceInput"/> on the stream (<c>events</c>, device id), following <see cref="IKafkaRecordDecoder"/>'s
-/// contract: a record the codecs refuse is poison with the decode error's kind; an unreachable schema registry throws
-/// <see cref="KafkaDecodeDeferredException"/> and the record is retried; anything else that goes wrong propagates, and
-/// the receiver dead-letters the record as <see cref="KafkaDecodeResult.DecoderFailedKind"/>.
+/// contract with the one classification of every transport (<see cref="DecodeFailure.OfRecord"/>): an unreachable schema
+/// registry throws <see cref="KafkaDecodeDeferredException"/> and the record is retried; any other failure, whatever its
+/// type, is poison with its kind and a reason (<see cref="DecodeFailure"/>), as the Event Hubs transport reports it.
 /// </summary>
 public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDecoder
 {
     public async ValueTask<KafkaDecodeResult> DecodeAsync(ConsumeResult<byte[], byte[]> record, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(record);
         try
         {
             var message = record.Message;
@@ -32,19 +35,21 @@ public sealed class DeviceInputDecoder(ContractSerdes serdes) : IKafkaRecordDeco
             var eventTime = envelope.Timestamp != DateTimeOffset.UnixEpoch ? envelope.Timestamp : recordTime;
             return KafkaDecodeResult.Decoded(StreamId.Create(StreamNamespaces.Events, device.Id), input, eventTime);
         }
-        catch (AvroDecodeException e)
-        {
-            return KafkaDecodeResult.Poison(e.Error.ToString(), e.Message);
-        }
-        catch (Exception e) when (SchemaRegistrySettings.IsRefusedCredentials(e))
-        {
-            // The record is fine and the registry is up: the credentials are wrong or missing. Kept and retried, as an
-            // outage, so that fixing SchemaRegistry:BasicAuthUserInfo loses nothing.
-            throw new KafkaDecodeDeferredException($"The schema registry refused the credentials ({e.Message}): check SchemaRegistry:BasicAuthUserInfo.", e);
-        }
         catch (Exception e) when (SchemaRegistryOutage.Is(e, cancellationToken))
         {
-            throw new KafkaDecodeDeferredException($"The schema registry cannot be reached: {e.Message}", e);
+            // The record is fine: kept and retried. The registry client's own exception is the inner one.
+            var cause = SchemaRegistryOutage.Cause(e);
+            if (SchemaRegistrySettings.IsRefusedCredentials(cause))
+            {
+                // The registry is up but the credentials are wrong or missing: fixing SchemaRegistry:BasicAuthUserInfo loses nothing.
+                throw new KafkaDecodeDeferredException($"The schema registry refused the credentials ({cause.Message}): check SchemaRegistry:BasicAuthUserInfo.", cause);
+            }
+
+            throw new KafkaDecodeDeferredException($"The schema registry cannot be reached: {cause.Message}", cause);
+        }
+        catch (Exception e) when (DecodeFailure.OfRecord(e, cancellationToken) is { } failure)
+        {
+            return KafkaDecodeResult.Poison(failure.Kind, failure.Reason);
         }
     }
 }

@@ -1,9 +1,10 @@
 using Confluent.Kafka;
 using Orleans.Runtime;
 using Segmenter.Contracts;
+using Segmenter.Serialization;
 using Segmenter.Streaming.Kafka;
 
-namespace Segmenter.Serialization.Kafka;
+namespace Segmenter.Hosting.Kafka;
 
 /// <summary>Writes a <see cref="SessionSummary"/> to the <c>sessions</c> topic, keyed by its session.</summary>
 public sealed class SessionSummaryEncoder(ContractSerdes serdes, string topic) : IKafkaRecordEncoder
