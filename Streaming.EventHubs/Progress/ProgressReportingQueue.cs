@@ -34,49 +34,30 @@ namespace Segmenter.Streaming.EventHubs.Progress;
 /// numbers this life read (-1 before the first read); stream time counts only events below it. It says nothing durable:
 /// nothing decides purges from it.</para>
 /// </remarks>
-internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQueueCache
+/// <param name="receiver">The stock receiver of the partition.</param>
+/// <param name="cache">The stock cache of the partition (the same object as <paramref name="receiver"/>).</param>
+/// <param name="hub">The hub's name: the partitions' source in the reports.</param>
+/// <param name="partition">The partition's number, as the data adapter puts it in every <c>SourcePosition</c>.</param>
+/// <param name="hasConsumers">
+/// Whether a stream's events are delivered to anyone: events of streams nobody consumes (undecodable events) never
+/// get a cursor and must not hold the partition back.
+/// </param>
+/// <param name="listeners">Where the reports go.</param>
+/// <param name="time">The clock of <see cref="PartitionProgress.CaughtUpAt"/> and <see cref="PartitionProgress.ObservedAt"/>.</param>
+/// <param name="logger">Logs the partition's life.</param>
+internal sealed partial class ProgressReportingQueue(
+    IQueueAdapterReceiver receiver,
+    IQueueCache cache,
+    string hub,
+    int partition,
+    Func<StreamId, bool> hasConsumers,
+    IReadOnlyList<IPartitionProgressListener> listeners,
+    TimeProvider time,
+    ILogger logger) : IQueueAdapterReceiver, IQueueCache
 {
-    private readonly IQueueAdapterReceiver _receiver;
-    private readonly IQueueCache _cache;
-    private readonly string _hub;
-    private readonly int _partition;
-    private readonly Func<StreamId, bool> _hasConsumers;
-    private readonly IReadOnlyList<IPartitionProgressListener> _listeners;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private PartitionDeliveryLedger _ledger = new();
     private volatile bool _reading;
 
-    /// <param name="receiver">The stock receiver of the partition.</param>
-    /// <param name="cache">The stock cache of the partition (the same object as <paramref name="receiver"/>).</param>
-    /// <param name="hub">The hub's name: the partitions' source in the reports.</param>
-    /// <param name="partition">The partition's number, as the data adapter puts it in every <c>SourcePosition</c>.</param>
-    /// <param name="hasConsumers">
-    /// Whether a stream's events are delivered to anyone: events of streams nobody consumes (undecodable events) never
-    /// get a cursor and must not hold the partition back.
-    /// </param>
-    /// <param name="listeners">Where the reports go.</param>
-    /// <param name="time">The clock of <see cref="PartitionProgress.CaughtUpAt"/> and <see cref="PartitionProgress.ObservedAt"/>.</param>
-    /// <param name="logger">Logs the partition's life.</param>
-    public ProgressReportingQueue(
-        IQueueAdapterReceiver receiver,
-        IQueueCache cache,
-        string hub,
-        int partition,
-        Func<StreamId, bool> hasConsumers,
-        IReadOnlyList<IPartitionProgressListener> listeners,
-        TimeProvider time,
-        ILogger logger)
-    {
-        _receiver = receiver;
-        _cache = cache;
-        _hub = hub;
-        _partition = partition;
-        _hasConsumers = hasConsumers;
-        _listeners = listeners;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>The partition's accounting in this life (for tests).</summary>
     internal PartitionDeliveryLedger Ledger => _ledger;
@@ -91,12 +72,12 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
         if (!_reading)
         {
             _ledger = new PartitionDeliveryLedger();
-            LogReporting(_hub, _partition, _listeners.Count);
+            LogReporting(hub, partition, listeners.Count);
         }
 
         // As the stock receiver: once initialization began, reads go on (and retry it) even if it failed.
         _reading = true;
-        await _receiver.Initialize(timeout, cancellationToken);
+        await receiver.Initialize(timeout, cancellationToken);
     }
 
     [Obsolete("Use the overload that takes a CancellationToken.")]
@@ -106,8 +87,8 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
     {
         var ledger = _ledger;
         var looked = _reading && maxCount > 0;
-        var startedAt = _time.GetUtcNow();
-        var read = await _receiver.GetQueueMessagesAsync(maxCount, cancellationToken);
+        var startedAt = time.GetUtcNow();
+        var read = await receiver.GetQueueMessagesAsync(maxCount, cancellationToken);
         if (read is null || read.Count == 0)
         {
             // Only a receive that ran can say the hub had nothing more; one skipped (shut down, no room) says nothing.
@@ -120,7 +101,7 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
             {
                 if (notification is null)
                     continue;
-                ledger.Read(notification.SequenceToken.SequenceNumber, _hasConsumers(notification.StreamId) ? notification.StreamId : null);
+                ledger.Read(notification.SequenceToken.SequenceNumber, hasConsumers(notification.StreamId) ? notification.StreamId : null);
             }
         }
 
@@ -133,7 +114,7 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
 
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
-        await _receiver.MessagesDeliveredAsync(messages, cancellationToken);
+        await receiver.MessagesDeliveredAsync(messages, cancellationToken);
         Report(_ledger);
     }
 
@@ -146,24 +127,24 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
         _reading = false;
         if (wasReading)
         {
-            foreach (var listener in _listeners)
-                listener.OnReleased(_hub, _partition);
-            LogReleased(_hub, _partition, _ledger.DeliveredUpTo, _ledger.StreamTime, _ledger.CaughtUpAt, _ledger.StartedAt);
+            foreach (var listener in listeners)
+                listener.OnReleased(hub, partition);
+            LogReleased(hub, partition, _ledger.DeliveredUpTo, _ledger.StreamTime, _ledger.CaughtUpAt, _ledger.StartedAt);
         }
 
-        await _receiver.Shutdown(timeout, cancellationToken);
+        await receiver.Shutdown(timeout, cancellationToken);
     }
 
     // ----- IQueueCache -----
 
-    public int GetMaxAddCount() => _cache.GetMaxAddCount();
+    public int GetMaxAddCount() => cache.GetMaxAddCount();
 
-    public void AddToCache(IList<IBatchContainer> messages) => _cache.AddToCache(messages);
+    public void AddToCache(IList<IBatchContainer> messages) => cache.AddToCache(messages);
 
     /// <summary>Called before every read, even one skipped for a full cache: the partition's progress goes out here too.</summary>
     public bool TryPurgeFromCache([MaybeNullWhen(false)] out IList<IBatchContainer> purgedItems)
     {
-        var purged = _cache.TryPurgeFromCache(out purgedItems);
+        var purged = cache.TryPurgeFromCache(out purgedItems);
         Report(_ledger);
         return purged;
     }
@@ -178,20 +159,20 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
     }
 
     public QueueCacheCursorResult<IQueueCacheCursor> TryGetCacheCursor(StreamId streamId, StreamSequenceToken? token) =>
-        Observe(streamId, _cache.TryGetCacheCursor(streamId, token));
+        Observe(streamId, cache.TryGetCacheCursor(streamId, token));
 
     public QueueCacheCursorResult<IQueueCacheCursor> TryGetCacheCursorAtPosition(StreamId streamId, StreamSubscriptionStartPosition startPosition) =>
-        Observe(streamId, _cache.TryGetCacheCursorAtPosition(streamId, startPosition));
+        Observe(streamId, cache.TryGetCacheCursorAtPosition(streamId, startPosition));
 
-    public bool IsUnderPressure() => _cache.IsUnderPressure();
+    public bool IsUnderPressure() => cache.IsUnderPressure();
 
     /// <summary>The agent's hand-over progress: the stock receiver checkpoints from it.</summary>
     public void UpdateDeliveryProgress(StreamSequenceToken? earliestSubscriptionToken, DateTime utcNow) =>
-        _cache.UpdateDeliveryProgress(earliestSubscriptionToken, utcNow);
+        cache.UpdateDeliveryProgress(earliestSubscriptionToken, utcNow);
 
     private QueueCacheCursorResult<IQueueCacheCursor> Observe(StreamId streamId, QueueCacheCursorResult<IQueueCacheCursor> result)
     {
-        if (result.Kind != QueueCacheCursorResultKind.Success || result.Cursor is not { } cursor || !_hasConsumers(streamId))
+        if (result.Kind != QueueCacheCursorResultKind.Success || result.Cursor is not { } cursor || !hasConsumers(streamId))
             return result;
         var ledger = _ledger;
         return QueueCacheCursorResult<IQueueCacheCursor>.FromCursor(new DeliveryObservingCursor(cursor, ledger, ledger.Opened(streamId)));
@@ -199,10 +180,10 @@ internal sealed partial class ProgressReportingQueue : IQueueAdapterReceiver, IQ
 
     private void Report(PartitionDeliveryLedger ledger)
     {
-        if (_listeners.Count == 0 || !_reading)
+        if (listeners.Count == 0 || !_reading)
             return;
-        var progress = new PartitionProgress(_hub, _partition, ledger.DeliveredUpTo, ledger.StreamTime, ledger.CaughtUpAt, ledger.StartedAt, _time.GetUtcNow());
-        foreach (var listener in _listeners)
+        var progress = new PartitionProgress(hub, partition, ledger.DeliveredUpTo, ledger.StreamTime, ledger.CaughtUpAt, ledger.StartedAt, time.GetUtcNow());
+        foreach (var listener in listeners)
             listener.OnProgress(progress);
     }
 
