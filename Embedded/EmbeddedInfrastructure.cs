@@ -13,7 +13,7 @@ namespace Segmenter.Embedded;
 /// of librdkafka, in memory, fixed ports), a schema registry (the REST subset the Confluent clients use), and Redis (a
 /// child redis-server). For local runs and tests only; in production each is a real service given by configuration.
 /// </summary>
-public sealed class EmbeddedInfrastructure : IAsyncDisposable
+public sealed partial class EmbeddedInfrastructure : IAsyncDisposable
 {
     private EmbeddedKafkaCluster? _kafka;
     private EmbeddedSchemaRegistry? _registry;
@@ -39,21 +39,20 @@ public sealed class EmbeddedInfrastructure : IAsyncDisposable
                 infrastructure._kafka = StartKafka(options);
                 foreach (var topic in options.Topics)
                     infrastructure._kafka.CreateTopic(topic, options.Partitions);
-                logger.LogInformation("Embedded Kafka (in memory, development only) at {Bootstrap}{Security}; topics {Topics} with {Partitions} partitions",
-                    infrastructure._kafka.BootstrapServers, DescribeSecurity(options.KafkaSecurity), string.Join(", ", options.Topics), options.Partitions);
+                LogKafkaStarted(logger, infrastructure._kafka.BootstrapServers, DescribeSecurity(options.KafkaSecurity), string.Join(", ", options.Topics), options.Partitions);
             }
 
             if (options.SchemaRegistry)
             {
                 infrastructure._registry = await EmbeddedSchemaRegistry.StartAsync(options.SchemaRegistryPort, options.SchemaRegistryUserInfo, cancellationToken: cancellationToken);
-                logger.LogInformation("Embedded schema registry (in memory, development only) at {Url}{Authentication}", infrastructure._registry.Url,
+                LogSchemaRegistryStarted(logger, infrastructure._registry.Url,
                     string.IsNullOrEmpty(options.SchemaRegistryUserInfo) ? "" : $", basic authentication as '{options.SchemaRegistryUserInfo.Split(':', 2)[0]}'");
             }
 
             if (options.Redis)
             {
                 infrastructure._redis = await RedisServerProcess.StartAsync(options.RedisPort, Path.GetFullPath(options.DataDirectory), persistent: true, cancellationToken: cancellationToken);
-                logger.LogInformation("Local redis-server at {Redis}, data in {Directory}", infrastructure._redis.ConnectionString, infrastructure._redis.DataDirectory);
+                LogRedisStarted(logger, infrastructure._redis.ConnectionString, infrastructure._redis.DataDirectory);
             }
 
             return infrastructure;
@@ -97,4 +96,13 @@ public sealed class EmbeddedInfrastructure : IAsyncDisposable
                 $"Port {options.KafkaPort} is in use: is another embedded Kafka (or a real broker) running? Use it by turning the embedded Kafka off, or pick another port."), e);
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Embedded Kafka (in memory, development only) at {Bootstrap}{Security}; topics {Topics} with {Partitions} partitions", EventId = 6000)]
+    private static partial void LogKafkaStarted(ILogger logger, string bootstrap, string security, string topics, int partitions);
+
+    [LoggerMessage(LogLevel.Information, "Embedded schema registry (in memory, development only) at {Url}{Authentication}", EventId = 6001)]
+    private static partial void LogSchemaRegistryStarted(ILogger logger, string url, string authentication);
+
+    [LoggerMessage(LogLevel.Information, "Local redis-server at {Redis}, data in {Directory}", EventId = 6002)]
+    private static partial void LogRedisStarted(ILogger logger, string redis, string directory);
 }

@@ -53,7 +53,7 @@ root.SetAction(async (parse, cancellationToken) =>
         await using var infrastructure = await EmbeddedInfrastructure.StartAsync(options, logger, stop.Token);
         Console.WriteLine($"kafka={infrastructure.BootstrapServers} schema-registry={infrastructure.SchemaRegistryUrl} redis={infrastructure.RedisConnectionString}");
         await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        logger.LogInformation("Stopping");
+        LogStopping(logger);
         return 0;
     }
     catch (EmbeddedInfrastructureException e)
@@ -63,3 +63,10 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 });
 return await root.Parse(args).InvokeAsync();
+
+/// <summary>The program's own log line; its other lines come from <see cref="EmbeddedInfrastructure"/>.</summary>
+internal static partial class Program
+{
+    [LoggerMessage(LogLevel.Information, "Stopping", EventId = 6003)]
+    private static partial void LogStopping(ILogger logger);
+}

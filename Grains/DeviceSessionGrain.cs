@@ -254,18 +254,18 @@ public sealed partial class DeviceSessionGrain(
         _pending = storage.RecordExists ? storage.State.PendingSummary : null;
     }
 
-    [LoggerMessage(LogLevel.Debug, "Device {Device}: {Count} redelivered records dropped")]
+    [LoggerMessage(LogLevel.Debug, "Device {Device}: {Count} redelivered records dropped", EventId = 3000)]
     private partial void LogRedeliveries(string device, int count);
 
-    [LoggerMessage(LogLevel.Warning, "Device {Device}: stream error")]
+    [LoggerMessage(LogLevel.Warning, "Device {Device}: stream error", EventId = 3001)]
     private partial void LogStreamError(Exception exception, string device);
 
-    [LoggerMessage(LogLevel.Warning, "Device {Device}: publishing or persisting failed; the activation ends and the work is retried from the durable state")]
+    [LoggerMessage(LogLevel.Warning, "Device {Device}: publishing or persisting failed; the activation ends and the work is retried from the durable state", EventId = 3002)]
     private partial void LogCommitFailed(Exception exception, string device);
 
-    [LoggerMessage(LogLevel.Debug, "Device {Device}: session {Session} timed out (last position {Position}, stream time {StreamTime}, caught up at {CaughtUpAt})")]
+    [LoggerMessage(LogLevel.Debug, "Device {Device}: session {Session} timed out (last position {Position}, stream time {StreamTime}, caught up at {CaughtUpAt})", EventId = 3003)]
     private partial void LogTimedOut(string device, string session, SourcePosition? position, DateTimeOffset? streamTime, DateTimeOffset? caughtUpAt);
 
-    [LoggerMessage(LogLevel.Debug, "Device {Device}: purged")]
+    [LoggerMessage(LogLevel.Debug, "Device {Device}: purged", EventId = 3004)]
     private partial void LogPurged(string device);
 }

@@ -51,7 +51,7 @@ public static partial class SiloProgram
         }
         catch (EmbeddedInfrastructureException e)
         {
-            logger.LogCritical("{Reason}", e.Message);
+            LogInfrastructureUnavailable(logger, e.Message);
             return InfrastructureUnavailable;
         }
         catch (OptionsValidationException e)
@@ -61,7 +61,7 @@ public static partial class SiloProgram
         }
         catch (OrleansConfigurationException e)
         {
-            logger.LogCritical("{Reason}", e.Message);
+            LogBadOrleansConfiguration(logger, e.Message);
             return BadConfiguration;
         }
         finally
@@ -178,15 +178,22 @@ public static partial class SiloProgram
             LogHttpExposed(logger, string.Join(", ", exposed));
     }
 
-    [LoggerMessage(LogLevel.Information, "Kafka at {Bootstrap}: {Security}")]
+    // Two events with one text: the exit code differs (3 against 2), and so does the id a log filter can match on.
+    [LoggerMessage(LogLevel.Critical, "{Reason}", EventId = 5000)]
+    private static partial void LogInfrastructureUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(LogLevel.Critical, "{Reason}", EventId = 5001)]
+    private static partial void LogBadOrleansConfiguration(ILogger logger, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Kafka at {Bootstrap}: {Security}", EventId = 5010)]
     private static partial void LogKafkaSecurity(ILogger logger, string bootstrap, string security);
 
-    [LoggerMessage(LogLevel.Information, "Schema registry at {Registry}")]
+    [LoggerMessage(LogLevel.Information, "Schema registry at {Registry}", EventId = 5011)]
     private static partial void LogSchemaRegistry(ILogger logger, string registry);
 
-    [LoggerMessage(LogLevel.Information, "HTTP endpoints on {Urls} require basic authentication as '{User}' (anonymous: {Anonymous})")]
+    [LoggerMessage(LogLevel.Information, "HTTP endpoints on {Urls} require basic authentication as '{User}' (anonymous: {Anonymous})", EventId = 5012)]
     private static partial void LogHttpAuthenticated(ILogger logger, string urls, string user, string anonymous);
 
-    [LoggerMessage(LogLevel.Warning, "HTTP endpoints (dashboard, query API, metrics) listen on {Urls}, reachable from the network without authentication: set Http:BasicAuthUserInfo, or Urls to http://127.0.0.1:<port>")]
+    [LoggerMessage(LogLevel.Warning, "HTTP endpoints (dashboard, query API, metrics) listen on {Urls}, reachable from the network without authentication: set Http:BasicAuthUserInfo, or Urls to http://127.0.0.1:<port>", EventId = 5013)]
     private static partial void LogHttpExposed(ILogger logger, string urls);
 }

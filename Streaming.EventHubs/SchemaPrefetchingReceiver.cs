@@ -108,9 +108,9 @@ internal sealed partial class SchemaPrefetchingReceiver(
         return (offered, null);
     }
 
-    [LoggerMessage(LogLevel.Warning, "The schema registry cannot be reached: partition {Partition} holds its next {Count} events, in order, and reads them again once it answers")]
+    [LoggerMessage(LogLevel.Warning, "The schema registry cannot be reached: partition {Partition} holds its next {Count} events, in order, and reads them again once it answers", EventId = 2100)]
     private partial void LogHolding(Exception exception, string partition, int count);
 
-    [LoggerMessage(LogLevel.Information, "The schema registry answers again: partition {Partition} hands on the events it held for {Held}")]
+    [LoggerMessage(LogLevel.Information, "The schema registry answers again: partition {Partition} hands on the events it held for {Held}", EventId = 2101)]
     private partial void LogResumed(string partition, TimeSpan held);
 }

@@ -171,7 +171,7 @@ public sealed partial class SegmenterEventHubDataAdapter(
             ? index
             : (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(partition)) & int.MaxValue);
 
-    [LoggerMessage(LogLevel.Warning, "Skipped an undecodable event in partition {Partition} at sequence number {SequenceNumber} (offset {Offset}): {Kind}: {Reason}. Event Hubs has no dead-letter hub here; the event stays only in the hub's retention.")]
+    [LoggerMessage(LogLevel.Warning, "Skipped an undecodable event in partition {Partition} at sequence number {SequenceNumber} (offset {Offset}): {Kind}: {Reason}. Event Hubs has no dead-letter hub here; the event stays only in the hub's retention.", EventId = 2000)]
     private partial void LogUndecodable(string partition, long sequenceNumber, string? offset, string kind, string reason);
 
     /// <summary>Where an event goes and what it carries: the serialized <see cref="DeviceInput"/>, empty when undecodable.</summary>

@@ -23,6 +23,6 @@ internal static partial class KafkaClientLog
             Log(logger, level, message.Name, message.Facility, options.Redact(message.Message));
     }
 
-    [LoggerMessage("librdkafka {Client} {Facility}: {Message}")]
+    [LoggerMessage("librdkafka {Client} {Facility}: {Message}", EventId = 1202)]
     private static partial void Log(ILogger logger, LogLevel level, string client, string facility, string message);
 }

@@ -5,7 +5,7 @@ using Orleans.Runtime;
 namespace Segmenter.Streaming.Kafka;
 
 /// <summary>Finds how many partitions each input topic has: configured, or asked of the broker at start.</summary>
-internal sealed class KafkaTopicPartitionCounts(KafkaStreamOptions options, string providerName, ILogger logger)
+internal sealed partial class KafkaTopicPartitionCounts(KafkaStreamOptions options, string providerName, ILogger logger)
 {
     public Dictionary<string, int> Resolve(IReadOnlyList<KafkaTopicOptions> topics)
     {
@@ -42,9 +42,12 @@ internal sealed class KafkaTopicPartitionCounts(KafkaStreamOptions options, stri
                     $"Kafka stream provider '{providerName}': input topic '{name}' does not exist on {options.BootstrapServers}" +
                     (topic?.Error.IsError == true ? $" ({topic.Error.Reason})" : "") + ". Create it, or set its Partitions.");
             counts[name] = topic.Partitions.Count;
-            logger.LogInformation("Kafka stream provider {Provider}: topic {Topic} has {Partitions} partitions", providerName, name, topic.Partitions.Count);
+            LogPartitionCount(logger, providerName, name, topic.Partitions.Count);
         }
 
         return counts;
     }
+
+    [LoggerMessage(LogLevel.Information, "Kafka stream provider {Provider}: topic {Topic} has {Partitions} partitions", EventId = 1400)]
+    private static partial void LogPartitionCount(ILogger logger, string provider, string topic, int partitions);
 }

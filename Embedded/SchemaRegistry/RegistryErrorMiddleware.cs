@@ -44,6 +44,6 @@ internal sealed partial class RegistryErrorMiddleware(RequestDelegate next, ILog
         await context.Response.WriteAsync(SchemaRegistryEndpoints.ErrorBody(errorCode, message));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The embedded schema registry failed on {Method} {Path}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The embedded schema registry failed on {Method} {Path}", EventId = 6100)]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, PathString path);
 }

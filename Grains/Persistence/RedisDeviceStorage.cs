@@ -123,6 +123,6 @@ public sealed partial class RedisDeviceStorage(
         return new InconsistentStateException($"Version conflict ({operation}) on the state of device '{device}': the stored etag is not {etag ?? "(none)"}.");
     }
 
-    [LoggerMessage(LogLevel.Warning, "{Operation} of device {Device}: the stored state changed underneath (expected etag {ETag}); the activation reads it again")]
+    [LoggerMessage(LogLevel.Warning, "{Operation} of device {Device}: the stored state changed underneath (expected etag {ETag}); the activation reads it again", EventId = 3100)]
     private partial void LogConflict(string operation, string device, string? etag);
 }

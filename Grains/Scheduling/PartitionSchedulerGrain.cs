@@ -194,12 +194,12 @@ public sealed partial class PartitionSchedulerGrain(
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a > b ? a : b;
 
-    [LoggerMessage(LogLevel.Information, "Deadline scheduler of {Topic}[{Partition}] active (stream time {StreamTime}, caught up at {CaughtUpAt}, committed {Committed})")]
+    [LoggerMessage(LogLevel.Information, "Deadline scheduler of {Topic}[{Partition}] active (stream time {StreamTime}, caught up at {CaughtUpAt}, committed {Committed})", EventId = 3200)]
     private partial void LogActivated(string topic, int partition, DateTimeOffset? streamTime, DateTimeOffset? caughtUpAt, long committed);
 
-    [LoggerMessage(LogLevel.Warning, "Deadline scheduler of {Topic}[{Partition}]: a tick failed; the next one tries again")]
+    [LoggerMessage(LogLevel.Warning, "Deadline scheduler of {Topic}[{Partition}]: a tick failed; the next one tries again", EventId = 3201)]
     private partial void LogTickFailed(Exception exception, string topic, int partition);
 
-    [LoggerMessage(LogLevel.Debug, "Deadline scheduler of {Topic}[{Partition}]: waking device {Device} failed; it stays due")]
+    [LoggerMessage(LogLevel.Debug, "Deadline scheduler of {Topic}[{Partition}]: waking device {Device} failed; it stays due", EventId = 3202)]
     private partial void LogWakeFailed(Exception exception, string device, string topic, int partition);
 }

@@ -71,6 +71,6 @@ public sealed partial class SchedulerFeed(IGrainFactory grains, ILocalSiloDetail
     private IPartitionSchedulerGrain Scheduler(int partition) =>
         grains.GetGrain<IPartitionSchedulerGrain>(PartitionSchedulerGrain.KeyOf(options.Value.EventsTopic, partition));
 
-    [LoggerMessage(LogLevel.Debug, "Reporting partition progress to the deadline schedulers failed; the next tick tries again")]
+    [LoggerMessage(LogLevel.Debug, "Reporting partition progress to the deadline schedulers failed; the next tick tries again", EventId = 3203)]
     private partial void LogFeedFailed(Exception exception);
 }

@@ -40,8 +40,7 @@ public sealed class RepeatedLogSummarizer : ILoggerProvider
             if (suppressed == 0)
                 continue;
             var logger = _summaryLoggers.GetOrAdd(key.Category, _inner.CreateLogger);
-            logger.Log(key.Level, new EventId(key.EventId), "{Suppressed} more like this in the last {Seconds:0} s, not written: {First}",
-                suppressed, Interval.TotalSeconds, first);
+            logger.Log(key.Level, new EventId(key.EventId), new RepeatedLogSummary(suppressed, Interval.TotalSeconds, first), null, RepeatedLogSummary.Format);
         }
     }
 

@@ -68,12 +68,12 @@ public static partial class SiloTelemetry
             LogPrometheusOnly(logger, ScrapePath);
     }
 
-    [LoggerMessage(LogLevel.Information, "Metrics: Prometheus scrape endpoint {Path}; OTLP export off (set Telemetry:OtlpEndpoint or OTEL_EXPORTER_OTLP_ENDPOINT)")]
+    [LoggerMessage(LogLevel.Information, "Metrics: Prometheus scrape endpoint {Path}; OTLP export off (set Telemetry:OtlpEndpoint or OTEL_EXPORTER_OTLP_ENDPOINT)", EventId = 5110)]
     private static partial void LogPrometheusOnly(ILogger logger, string path);
 
-    [LoggerMessage(LogLevel.Information, "Metrics: Prometheus scrape endpoint {Path}; OTLP export to {Endpoint} over {Protocol}")]
+    [LoggerMessage(LogLevel.Information, "Metrics: Prometheus scrape endpoint {Path}; OTLP export to {Endpoint} over {Protocol}", EventId = 5111)]
     private static partial void LogOtlp(ILogger logger, string path, Uri endpoint, OpenTelemetry.Exporter.OtlpExportProtocol protocol);
 
-    [LoggerMessage(LogLevel.Information, "Metrics: Prometheus scrape endpoint {Path}; OTLP export to {Endpoint} as the OTEL_EXPORTER_OTLP_* variables say")]
+    [LoggerMessage(LogLevel.Information, "Metrics: Prometheus scrape endpoint {Path}; OTLP export to {Endpoint} as the OTEL_EXPORTER_OTLP_* variables say", EventId = 5112)]
     private static partial void LogOtlpStandard(ILogger logger, string path, Uri endpoint);
 }

@@ -36,9 +36,9 @@ public sealed partial class StatusLine(KafkaStreamMetricsRegistry providers, Sil
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "record rate: {Rate:0.00}/sec, max-lag: {MaxLag}, partitions: {Partitions}, produced: {Produced}, dead-lettered: {DeadLettered}, lost-to-retention: {Skipped}, stalled: {Stalled}")]
+    [LoggerMessage(LogLevel.Information, "record rate: {Rate:0.00}/sec, max-lag: {MaxLag}, partitions: {Partitions}, produced: {Produced}, dead-lettered: {DeadLettered}, lost-to-retention: {Skipped}, stalled: {Stalled}", EventId = 5100)]
     private partial void LogStatus(double rate, long maxLag, int partitions, long produced, long deadLettered, long skipped, string stalled);
 
-    [LoggerMessage(LogLevel.Warning, "record rate: {Rate:0.00}/sec, max-lag: {MaxLag}, partitions: {Partitions}, produced: {Produced}, dead-lettered: {DeadLettered}, lost-to-retention: {Skipped}, stalled: {Stalled}")]
+    [LoggerMessage(LogLevel.Warning, "record rate: {Rate:0.00}/sec, max-lag: {MaxLag}, partitions: {Partitions}, produced: {Produced}, dead-lettered: {DeadLettered}, lost-to-retention: {Skipped}, stalled: {Stalled}", EventId = 5101)]
     private partial void LogStalled(double rate, long maxLag, int partitions, long produced, long deadLettered, long skipped, string stalled);
 }

@@ -187,9 +187,9 @@ internal sealed partial class ProgressReportingQueue(
             listener.OnProgress(progress);
     }
 
-    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}]: reporting its progress (delivered watermark and stream time, caught up, start position) to {Listeners} listener(s)")]
+    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}]: reporting its progress (delivered watermark and stream time, caught up, start position) to {Listeners} listener(s)", EventId = 2200)]
     private partial void LogReporting(string hub, int partition, int listeners);
 
-    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}] released: delivered up to {DeliveredUpTo}, stream time {StreamTime}, last caught up at {CaughtUpAt}, started at sequence number {StartedAt}")]
+    [LoggerMessage(LogLevel.Information, "Event Hubs {Hub}[{Partition}] released: delivered up to {DeliveredUpTo}, stream time {StreamTime}, last caught up at {CaughtUpAt}, started at sequence number {StartedAt}", EventId = 2201)]
     private partial void LogReleased(string hub, int partition, long deliveredUpTo, DateTimeOffset? streamTime, DateTimeOffset? caughtUpAt, long startedAt);
 }

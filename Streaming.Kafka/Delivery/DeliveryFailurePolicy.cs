@@ -124,12 +124,12 @@ internal sealed partial class DeliveryFailurePolicy(
 
     private static string Describe(Exception failure) => ExceptionText.Chain(failure);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] offsets {First}..{Last}: delivery failed (attempt {Attempts}, passing: {Transient}, failing for {Failing}); the pulling agent retries")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] offsets {First}..{Last}: delivery failed (attempt {Attempts}, passing: {Transient}, failing for {Failing}); the pulling agent retries", EventId = 1500)]
     private partial void LogRetrying(Exception exception, string topic, int partition, long first, long last, int attempts, bool transient, string failing);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] offsets {First}..{Last}: delivery {GaveUp}; delivering its {Count} records one by one so that only a failing one is dead-lettered")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] offsets {First}..{Last}: delivery {GaveUp}; delivering its {Count} records one by one so that only a failing one is dead-lettered", EventId = 1501)]
     private partial void LogOneByOne(Exception exception, string topic, int partition, long first, long last, string? gaveUp, int count);
 
-    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] offsets {First}..{Last}: delivery given up; {Count} records sent to {DeadLetterTopic} and the partition moves on: {Reason}")]
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] offsets {First}..{Last}: delivery given up; {Count} records sent to {DeadLetterTopic} and the partition moves on: {Reason}", EventId = 1502)]
     private partial void LogDeadLettered(Exception exception, string topic, int partition, long first, long last, int count, string reason, string deadLetterTopic);
 }

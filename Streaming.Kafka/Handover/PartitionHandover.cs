@@ -9,7 +9,7 @@ namespace Segmenter.Streaming.Kafka.Handover;
 /// and released it (bounded by <see cref="KafkaStreamOptions.HandoverTimeout"/>); after the final commit, release it.
 /// Without this, a new owner could read the committed offset before the old owner's last commit and replay.
 /// </summary>
-internal sealed class PartitionHandover(IGrainFactory grains, SiloAddress silo, string key, TimeSpan timeout, ILogger logger)
+internal sealed partial class PartitionHandover(IGrainFactory grains, SiloAddress silo, string key, TimeSpan timeout, ILogger logger)
 {
     private long? _epoch;
 
@@ -28,14 +28,14 @@ internal sealed class PartitionHandover(IGrainFactory grains, SiloAddress silo, 
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The ownership record is unreachable: read anyway; the cost is a possible replay, never a loss.
-                logger.LogWarning(e, "Hand-over of {Partition}: the ownership record is unreachable; reading without it", key);
+                LogOwnershipUnreachable(logger, e, key);
                 return;
             }
 
             if (_epoch is not null)
             {
                 if (waited)
-                    logger.LogInformation("Hand-over of {Partition}: waited {Waited:0} ms for the previous owner to let go", key, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    LogWaitedForPreviousOwner(logger, key, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return;
             }
 
@@ -54,7 +54,16 @@ internal sealed class PartitionHandover(IGrainFactory grains, SiloAddress silo, 
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Hand-over of {Partition}: release failed; the next owner waits for the hand-over timeout", key);
+            LogReleaseFailed(logger, e, key);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Hand-over of {Partition}: the ownership record is unreachable; reading without it", EventId = 1300)]
+    private static partial void LogOwnershipUnreachable(ILogger logger, Exception exception, string partition);
+
+    [LoggerMessage(LogLevel.Information, "Hand-over of {Partition}: waited {Waited:0} ms for the previous owner to let go", EventId = 1301)]
+    private static partial void LogWaitedForPreviousOwner(ILogger logger, string partition, double waited);
+
+    [LoggerMessage(LogLevel.Warning, "Hand-over of {Partition}: release failed; the next owner waits for the hand-over timeout", EventId = 1302)]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string partition);
 }

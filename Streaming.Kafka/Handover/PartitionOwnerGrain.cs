@@ -7,7 +7,7 @@ namespace Segmenter.Streaming.Kafka.Handover;
 /// Keeps the current owner of one partition in memory. Losing that memory (the grain's silo died) is safe: the
 /// next owner then starts at once and, at worst, replays what the old owner had delivered but not committed.
 /// </summary>
-internal sealed class PartitionOwnerGrain(IClusterMembershipService membership, ILogger<PartitionOwnerGrain> logger) : Grain, IPartitionOwnerGrain
+internal sealed partial class PartitionOwnerGrain(IClusterMembershipService membership, ILogger<PartitionOwnerGrain> logger) : Grain, IPartitionOwnerGrain
 {
     private SiloAddress? _owner;
     private long _epoch;
@@ -20,8 +20,7 @@ internal sealed class PartitionOwnerGrain(IClusterMembershipService membership, 
 
         if (!_released && _owner is not null && !_owner.Equals(silo))
         {
-            logger.LogWarning("Partition {Partition} taken by {Silo} from {Owner} without its release ({How})",
-                this.GetPrimaryKeyString(), silo, _owner, force ? "the hand-over timed out" : "the owner is gone");
+            LogTakenWithoutRelease(logger, this.GetPrimaryKeyString(), silo, _owner, force ? "the hand-over timed out" : "the owner is gone");
         }
 
         _owner = silo;
@@ -38,4 +37,7 @@ internal sealed class PartitionOwnerGrain(IClusterMembershipService membership, 
 
     private bool IsActive(SiloAddress silo) =>
         membership.CurrentSnapshot.GetSiloStatus(silo) is SiloStatus.Active or SiloStatus.Joining or SiloStatus.ShuttingDown or SiloStatus.Stopping;
+
+    [LoggerMessage(LogLevel.Warning, "Partition {Partition} taken by {Silo} from {Owner} without its release ({How})", EventId = 1303)]
+    private static partial void LogTakenWithoutRelease(ILogger logger, string partition, SiloAddress silo, SiloAddress owner, string how);
 }

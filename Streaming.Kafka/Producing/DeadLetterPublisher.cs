@@ -184,12 +184,12 @@ internal sealed partial class DeadLetterPublisher(IRecordProducer producer, stri
 
     private static byte[] Text(long number) => Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture));
 
-    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] record at offset {Offset} (key {KeyBytes} bytes, value {ValueBytes} bytes) is too large for the dead-letter topic {DeadLetterTopic} ({Refusal}); writing a truncated copy that points to it")]
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] record at offset {Offset} (key {KeyBytes} bytes, value {ValueBytes} bytes) is too large for the dead-letter topic {DeadLetterTopic} ({Refusal}); writing a truncated copy that points to it", EventId = 1600)]
     private partial void LogTruncating(string topic, int partition, long offset, int keyBytes, int valueBytes, string refusal, string deadLetterTopic);
 
-    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] record at offset {Offset}: its dead letter was refused ({Refusal}); writing the dlq.* headers only to {DeadLetterTopic}")]
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] record at offset {Offset}: its dead letter was refused ({Refusal}); writing the dlq.* headers only to {DeadLetterTopic}", EventId = 1601)]
     private partial void LogHeadersOnly(string topic, int partition, long offset, string refusal, string deadLetterTopic);
 
-    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] record at offset {Offset} ({Kind}: {Reason}) is given up on WITHOUT a dead letter: {DeadLetterTopic} refused even the headers-only copy ({Refusal}); read it from the input topic at that position while retention keeps it")]
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}] record at offset {Offset} ({Kind}: {Reason}) is given up on WITHOUT a dead letter: {DeadLetterTopic} refused even the headers-only copy ({Refusal}); read it from the input topic at that position while retention keeps it", EventId = 1602)]
     private partial void LogLost(string topic, int partition, long offset, string kind, string reason, string deadLetterTopic, string refusal);
 }

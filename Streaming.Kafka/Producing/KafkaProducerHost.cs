@@ -9,7 +9,7 @@ namespace Segmenter.Streaming.Kafka.Producing;
 /// (acks=all, in order per partition, no duplicates on producer retries), batched (linger), compressed, and
 /// partitioning keys with Kafka's murmur2 like the Java client.
 /// </summary>
-internal sealed class KafkaProducerHost : IRecordProducer, IDisposable
+internal sealed partial class KafkaProducerHost : IRecordProducer, IDisposable
 {
     private readonly Lazy<IProducer<byte[], byte[]>> _producer;
     private readonly ILogger _logger;
@@ -56,7 +56,7 @@ internal sealed class KafkaProducerHost : IRecordProducer, IDisposable
             return;
         var remaining = _producer.Value.Flush(TimeSpan.FromSeconds(10));
         if (remaining > 0)
-            _logger.LogError("Kafka producer closed with {Remaining} records not acknowledged", remaining);
+            LogClosedUnacknowledged(remaining);
         _producer.Value.Dispose();
     }
 
@@ -79,10 +79,16 @@ internal sealed class KafkaProducerHost : IRecordProducer, IDisposable
 
         var builder = new ProducerBuilder<byte[], byte[]>(config)
             .SetLogHandler((_, message) => KafkaClientLog.Write(_logger, options, message))
-            .SetErrorHandler((_, error) => _logger.Log(error.IsFatal ? LogLevel.Critical : LogLevel.Warning,
-                "Kafka producer error {Code}: {Reason}", error.Code, options.Redact(error.Reason)));
+            .SetErrorHandler((_, error) => LogProducerError(error.IsFatal ? LogLevel.Critical : LogLevel.Warning, error.Code, options.Redact(error.Reason)));
         return options.Security.ApplyTo(builder).Build();
     }
+
+    [LoggerMessage(LogLevel.Error, "Kafka producer closed with {Remaining} records not acknowledged", EventId = 1200)]
+    private partial void LogClosedUnacknowledged(int remaining);
+
+    // The level is the error's: a fatal producer error (the idempotent sequence broke) is critical, the rest warnings.
+    [LoggerMessage("Kafka producer error {Code}: {Reason}", EventId = 1201)]
+    private partial void LogProducerError(LogLevel level, ErrorCode code, string reason);
 
     /// <summary>Completes once <c>count</c> deliveries are reported, failing on the first error.</summary>
     private sealed class BatchAcknowledgement(int count)

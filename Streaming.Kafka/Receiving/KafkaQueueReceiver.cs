@@ -537,51 +537,51 @@ internal sealed partial class KafkaQueueReceiver(
         }, CancellationToken.None);
     }
 
-    [LoggerMessage(LogLevel.Information, "Took over {Topic}[{Partition}] at offset {Start} (committed {Committed}, end {End})")]
+    [LoggerMessage(LogLevel.Information, "Took over {Topic}[{Partition}] at offset {Start} (committed {Committed}, end {End})", EventId = 1000)]
     private partial void LogTookOver(string topic, int partition, long start, string committed, long end);
 
-    [LoggerMessage(LogLevel.Warning, "Taking over {Topic}[{Partition}] failed; retrying in {Seconds} s: {Reason}")]
+    [LoggerMessage(LogLevel.Warning, "Taking over {Topic}[{Partition}] failed; retrying in {Seconds} s: {Reason}", EventId = 1001)]
     private partial void LogTakeOverFailed(Exception exception, string topic, int partition, double seconds, string reason);
 
-    [LoggerMessage(LogLevel.Error, "Could not take over {Topic}[{Partition}]: the partition is not read; retrying in {Seconds} s")]
+    [LoggerMessage(LogLevel.Error, "Could not take over {Topic}[{Partition}]: the partition is not read; retrying in {Seconds} s", EventId = 1002)]
     private partial void LogTakeOverFaulted(Exception exception, string topic, int partition, double seconds);
 
-    [LoggerMessage(LogLevel.Information, "Handed over {Topic}[{Partition}]: committed {Committed}, read up to {Position}, {Pending} events were still undelivered")]
+    [LoggerMessage(LogLevel.Information, "Handed over {Topic}[{Partition}]: committed {Committed}, read up to {Position}, {Pending} events were still undelivered", EventId = 1003)]
     private partial void LogHandedOver(string topic, int partition, long committed, long position, int pending);
 
-    [LoggerMessage(LogLevel.Error, "Final commit of {Topic}[{Partition}] failed; the next owner replays from the previous commit")]
+    [LoggerMessage(LogLevel.Error, "Final commit of {Topic}[{Partition}] failed; the next owner replays from the previous commit", EventId = 1004)]
     private partial void LogFinalCommitFailed(Exception exception, string topic, int partition);
 
-    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}]: committed offset {Committed} no longer exists (retention deleted it); earliest is {Earliest}: {Skipped} records were never read")]
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}]: committed offset {Committed} no longer exists (retention deleted it); earliest is {Earliest}: {Skipped} records were never read", EventId = 1005)]
     private partial void LogSkippedByRetention(string topic, int partition, long committed, long earliest, long skipped);
 
-    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}]: offset out of range: {Reason}")]
+    [LoggerMessage(LogLevel.Error, "{Topic}[{Partition}]: offset out of range: {Reason}", EventId = 1006)]
     private partial void LogOutOfRangeReason(string topic, int partition, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: committed offset {Committed} is beyond the end {End}; starting at the end")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: committed offset {Committed} is beyond the end {End}; starting at the end", EventId = 1007)]
     private partial void LogCommittedBeyondEnd(string topic, int partition, long committed, long end);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] dead-lettered record at offset {Offset} ({Kind}): {Reason} -> {DeadLetterTopic}")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}] dead-lettered record at offset {Offset} ({Kind}): {Reason} -> {DeadLetterTopic}", EventId = 1008)]
     private partial void LogDeadLettered(string topic, int partition, long offset, string kind, string reason, string deadLetterTopic);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} failed for a passing reason; {Count} records wait and are decoded again in {Delay} s (backing off to {Longest} s)")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} failed for a passing reason; {Count} records wait and are decoded again in {Delay} s (backing off to {Longest} s)", EventId = 1009)]
     private partial void LogDecodeDeferred(Exception exception, string topic, int partition, long offset, int count, double delay, double longest);
 
-    [LoggerMessage(LogLevel.Debug, "{Topic}[{Partition}]: decoding at offset {Offset} deferred again (attempt {Attempts}); next in {Delay} s")]
+    [LoggerMessage(LogLevel.Debug, "{Topic}[{Partition}]: decoding at offset {Offset} deferred again (attempt {Attempts}); next in {Delay} s", EventId = 1010)]
     private partial void LogDecodeDeferredAgain(string topic, int partition, long offset, int attempts, double delay);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} still deferred after {Attempts} attempts over {Seconds:0} s; {Count} records wait; last: {Reason}")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: decoding at offset {Offset} still deferred after {Attempts} attempts over {Seconds:0} s; {Count} records wait; last: {Reason}", EventId = 1011)]
     private partial void LogStillDeferred(string topic, int partition, long offset, int attempts, double seconds, int count, string reason);
 
-    [LoggerMessage(LogLevel.Information, "{Topic}[{Partition}]: decoding at offset {Offset} resumed after {Attempts} deferred attempts over {Seconds:0.0} s")]
+    [LoggerMessage(LogLevel.Information, "{Topic}[{Partition}]: decoding at offset {Offset} resumed after {Attempts} deferred attempts over {Seconds:0.0} s", EventId = 1012)]
     private partial void LogDecodeResumed(string topic, int partition, long offset, int attempts, double seconds);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: consume error: {Reason}")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: consume error: {Reason}", EventId = 1013)]
     private partial void LogConsumeError(Exception exception, string topic, int partition, string reason);
 
-    [LoggerMessage(LogLevel.Debug, "{Topic}[{Partition}]: asking the broker for the partition's end failed; the next interval asks again")]
+    [LoggerMessage(LogLevel.Debug, "{Topic}[{Partition}]: asking the broker for the partition's end failed; the next interval asks again", EventId = 1014)]
     private partial void LogEndSampleFailed(Exception exception, string topic, int partition);
 
-    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: Kafka error {Code}: {Reason}")]
+    [LoggerMessage(LogLevel.Warning, "{Topic}[{Partition}]: Kafka error {Code}: {Reason}", EventId = 1015)]
     private partial void LogKafkaError(string topic, int partition, ErrorCode code, string reason);
 }

@@ -12,7 +12,7 @@ namespace Segmenter.Streaming.Kafka.Receiving;
 /// manually, so the group has no members, and a broker forgets the offsets of such a group after
 /// <c>offsets.retention.minutes</c> (7 days by default) — the partition would then restart from its earliest record.
 /// </summary>
-internal sealed class OffsetCommitter(
+internal sealed partial class OffsetCommitter(
     IConsumer<byte[], byte[]> consumer,
     TopicPartition partition,
     TimeSpan interval,
@@ -98,7 +98,10 @@ internal sealed class OffsetCommitter(
         catch (KafkaException e)
         {
             // The next delivery tick offers again; a lost commit only means a longer replay after a crash.
-            logger.LogWarning(e, "Commit of {Topic}[{Partition}] at {Offset} failed: {Reason}", partition.Topic, partition.Partition.Value, position, e.Error.Reason);
+            LogCommitFailed(logger, e, partition.Topic, partition.Partition.Value, position, e.Error.Reason);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Commit of {Topic}[{Partition}] at {Offset} failed: {Reason}", EventId = 1100)]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string topic, int partition, long offset, string reason);
 }
