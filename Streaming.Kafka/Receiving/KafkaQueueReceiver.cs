@@ -14,8 +14,8 @@ namespace Segmenter.Streaming.Kafka.Receiving;
 /// <summary>
 /// Reads one Kafka partition for the Orleans pulling agent that owns it. The partition is assigned manually (the
 /// Orleans queue balancer decides ownership, not Kafka's group protocol); reading resumes at the group's
-/// committed offset. Records are decoded by the topic's decoder and packed into one container per stream per
-/// read; undecodable records go to the dead-letter topic. Offsets are committed from the cache's delivery
+/// committed offset. Each read is decoded by <see cref="RecordBatchDecoder"/> and packed by <see cref="RecordBatchPacker"/>
+/// into one container per stream; this receiver writes the dead letters they call for. Offsets are committed from the cache's delivery
 /// watermark only, and flushed when the partition is handed over. The partition's progress (delivered watermark,
 /// stream time of delivered records, when it was last caught up) goes to the silo's
 /// <see cref="IPartitionProgressListener"/>s.
@@ -42,7 +42,8 @@ internal sealed partial class KafkaQueueReceiver(
     private readonly List<ConsumeResult<byte[], byte[]>> _undecoded = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly DeliveryProgressTracker _progress = new();
-    private readonly Delivery.DeliveryFailurePolicy _failures = new(topic.Name, partition, options, deadLetters, time, logger);
+    private readonly RecordBatchDecoder _decoder = new(decoder);
+    private readonly RecordBatchPacker _packer = new(partition, new Delivery.DeliveryFailurePolicy(topic.Name, partition, options, deadLetters, time, logger), reader);
     private Task<IConsumer<byte[], byte[]>>? _start;
     private OffsetCommitter? _committer;
     private long _position;
@@ -216,59 +217,15 @@ internal sealed partial class KafkaQueueReceiver(
 
     private async Task<IList<IBatchContainer>> DecodeAndPackCoreAsync(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> records, CancellationToken cancellationToken)
     {
-        var streams = new Dictionary<StreamId, (List<long> Offsets, List<object> Events, List<ConsumeResult<byte[], byte[]>> Records)>();
-        var order = new List<StreamId>();
-        long lastHandled = -1;
-        for (var i = 0; i < records.Count; i++)
+        var batch = await _decoder.DecodeAsync(records, (record, poison) => DeadLetterAsync(consumer, record, poison), cancellationToken);
+        if (batch.IsStopped)
         {
-            var record = records[i];
-            KafkaDecodeResult decoded;
-            try
-            {
-                try
-                {
-                    decoded = await decoder.DecodeAsync(record, cancellationToken);
-                }
-                catch (Exception e) when (e is not KafkaDecodeDeferredException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-                {
-                    // Only the deferred exception means "retry later" (IKafkaRecordDecoder): anything else would fail the
-                    // same way on the same bytes forever, so the record is dead-lettered and the partition goes on.
-                    decoded = KafkaDecodeResult.Poison(KafkaDecodeResult.DecoderFailedKind, $"{ExceptionText.TypeName(e.GetType())}: {e.Message}");
-                }
-
-                // A dead letter that no shape of could be written was logged and counted by the publisher: done with, too.
-                if (decoded.IsPoison && await DeadLetterAsync(consumer, record, decoded.PoisonKind!, decoded.PoisonReason!))
-                    LogDeadLettered(topic.Name, partition, record.Offset.Value, decoded.PoisonKind!, decoded.PoisonReason!, deadLetters.Topic);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // A passing failure: the decoder deferred the record (registry unreachable), or the dead-letter write failed
-                // for a passing reason (broker unreachable). Keep this record and the rest, in order, for a later read.
-                _undecoded.AddRange(records.Skip(i));
-                Deferred(e, record.Offset.Value);
-                break;
-            }
-
-            lastHandled = record.Offset.Value;
-            if (decoded.IsPoison)
-            {
-                _progress.Read(record.Offset.Value, null);
-                continue;
-            }
-
-            _progress.Read(record.Offset.Value, decoded.EventTime ?? RecordTime(record));
-
-            if (!streams.TryGetValue(decoded.StreamId, out var batch))
-            {
-                streams[decoded.StreamId] = batch = ([], [], []);
-                order.Add(decoded.StreamId);
-            }
-
-            batch.Offsets.Add(record.Offset.Value);
-            batch.Events.Add(decoded.Event!);
-            batch.Records.Add(record);
+            _undecoded.AddRange(batch.Kept);
+            Deferred(batch.StopReason, batch.StoppedAt);
         }
 
+        foreach (var handled in batch.Handled)
+            _progress.Read(handled.Offset, handled.StreamTime);
         _progress.EndOfRead();
         _undecodedSince = _undecoded.Count == 0 ? null : _undecodedSince ?? time.GetUtcNow();
         if (_undecoded.Count == 0 && _deferral.Failures > 0)
@@ -277,19 +234,11 @@ internal sealed partial class KafkaQueueReceiver(
             _deferral.Succeeded();
         }
 
-        // First appearance order is first-offset order, which the cache relies on for its commit watermark. The last
-        // container carries the read's end, so dead-lettered records count as read only once the agent took the read.
-        var containers = new List<IBatchContainer>(order.Count);
-        for (var i = 0; i < order.Count; i++)
-        {
-            var (offsets, events, batchRecords) = streams[order[i]];
-            containers.Add(new KafkaBatchContainer(order[i], partition, [.. offsets], [.. events], i == order.Count - 1 ? lastHandled : -1)
-                .WithDelivery(batchRecords, _failures).ReadOn(reader));
-        }
+        var containers = _packer.Pack(batch);
 
         // Without a container nothing can be dropped by the agent: the dead letters are acknowledged, so they count now.
-        if (containers.Count == 0 && lastHandled >= 0)
-            cache.MarkReadUpTo(lastHandled);
+        if (containers.Count == 0 && batch.LastHandledOffset >= 0)
+            cache.MarkReadUpTo(batch.LastHandledOffset);
         return containers;
     }
 
@@ -297,9 +246,9 @@ internal sealed partial class KafkaQueueReceiver(
     /// Writes a dead letter; one that takes longer than a report interval (the broker is slow or unreachable) publishes
     /// the partition's figures meanwhile, as the agent waits on this read and reports nothing else until it returns.
     /// </summary>
-    private async Task<bool> DeadLetterAsync(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> record, string kind, string reason)
+    private async Task DeadLetterAsync(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> record, KafkaDecodeResult poison)
     {
-        var write = deadLetters.PublishAsync(record, kind, reason);
+        var write = deadLetters.PublishAsync(record, poison.PoisonKind!, poison.PoisonReason!);
         if (!write.IsCompleted)
         {
             await Task.WhenAny(write, Task.Delay(ReportInterval, time, CancellationToken.None));
@@ -307,7 +256,9 @@ internal sealed partial class KafkaQueueReceiver(
                 ReportProgress(consumer, force: true);
         }
 
-        return await write;
+        // A dead letter that no shape of could be written was logged and counted by the publisher: done with, too.
+        if (await write)
+            LogDeadLettered(topic.Name, partition, record.Offset.Value, poison.PoisonKind!, poison.PoisonReason!, deadLetters.Topic);
     }
 
     /// <summary>Backs off the next decode of the kept records; the first deferral is a warning, then one warning per interval.</summary>
@@ -425,19 +376,6 @@ internal sealed partial class KafkaQueueReceiver(
         cache.MarkReadUpTo(watermarks.Low.Value - 1);
         _position = watermarks.Low.Value;
     }
-
-    /// <summary>The record's Kafka timestamp, or null when it has none or one no date can hold (a careless producer's).</summary>
-    private static DateTimeOffset? RecordTime(ConsumeResult<byte[], byte[]> record)
-    {
-        var timestamp = record.Message.Timestamp;
-        if (timestamp.Type == TimestampType.NotAvailable)
-            return null;
-        var ms = timestamp.UnixTimestampMs;
-        return ms >= MinUnixMs && ms <= MaxUnixMs ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-    }
-
-    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
-    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private IConsumer<byte[], byte[]> BuildConsumer()
     {
