@@ -10,7 +10,6 @@ using Segmenter.Hosting.Logging;
 using Segmenter.Silo.Configuration;
 using Segmenter.Silo.Endpoints;
 using Segmenter.Silo.Monitoring;
-using Segmenter.Streaming.EventHubs.Hosting;
 
 namespace Segmenter.Silo;
 

@@ -10,12 +10,16 @@ using Orleans.Serialization;
 using Orleans.Streams;
 using Segmenter.Grains.Hosting;
 using Segmenter.Serialization;
+using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka.Hosting;
 using Segmenter.Streaming.Kafka.Metrics;
 
-namespace Segmenter.Streaming.EventHubs.Hosting;
+namespace Segmenter.Hosting;
 
-/// <summary>How a Segmenter silo takes its input from Azure Event Hubs instead of Kafka.</summary>
+/// <summary>
+/// How a Segmenter silo takes its input from Azure Event Hubs instead of Kafka. Here, not in Streaming.EventHubs, because
+/// it is Segmenter's wiring (its options, topics and delivery policy): the transport itself knows no grain and no Kafka.
+/// </summary>
 public static class SegmenterEventHubsSiloBuilderExtensions
 {
     /// <summary>
