@@ -41,7 +41,7 @@ public static class SegmenterEventHubsSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Validate() is { Count: > 0 } problems)
+        if (EventHubsSettingsValidator.Problems(settings) is { Count: > 0 } problems)
             throw new OrleansConfigurationException(string.Join(" ", problems));
 
         var services = silo.Services;

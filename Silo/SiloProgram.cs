@@ -136,7 +136,7 @@ public static partial class SiloProgram
 
             // Failure detection can be tuned (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
-            silo.AddSegmenter(rules => builder.Configuration.GetSection("Segmentation").Bind(rules), segmenter => builder.Configuration.GetSection("Segmentation").Bind(segmenter));
+            silo.AddSegmenter(builder.Configuration);
             if (config.Transport == InputTransport.EventHubs)
                 silo.AddSegmenterEventHubs(config.SchemaRegistry, config.EventHubs);
             else

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Segmenter.Grains.Hosting;
-using Segmenter.Grains.Segmentation;
+using Segmenter.Hosting;
+using Segmenter.Hosting.Kafka;
 using Segmenter.Serialization;
 using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka;
@@ -11,7 +12,10 @@ namespace Segmenter.Silo.Configuration;
 
 /// <summary>
 /// Every setting the silo reads, bound and checked before anything starts, so that a wrong value stops the silo at
-/// once with a message naming the setting (and not halfway through start-up).
+/// once with a message naming the setting (and not halfway through start-up). Each section is bound into one type, and
+/// the settings the libraries own are checked by their own validators (<see cref="SegmenterOptionsValidator"/>,
+/// <see cref="KafkaStreamOptionsValidator"/>, <see cref="EventHubsSettingsValidator"/>), so their rules live once; what
+/// is checked here is the host's own settings and how they combine.
 /// </summary>
 public sealed class SiloConfiguration
 {
@@ -21,7 +25,6 @@ public sealed class SiloConfiguration
     public EventHubsSettings EventHubs { get; } = new();
     public EmbeddedSettings Embedded { get; } = new();
     public TelemetrySettings Telemetry { get; } = new();
-    public SegmentationOptions Rules { get; } = new();
     public SegmenterOptions Segmenter { get; } = new();
     public SchemaRegistrySettings SchemaRegistry { get; } = new();
     public HttpSettings Http { get; } = new();
@@ -41,8 +44,7 @@ public sealed class SiloConfiguration
         Bind(configuration, EventHubsSettings.SectionName, config.EventHubs, found);
         Bind(configuration, "Embedded", config.Embedded, found);
         Bind(configuration, TelemetrySettings.SectionName, config.Telemetry, found);
-        Bind(configuration, SegmentationOptions.SectionName, config.Rules, found);
-        Bind(configuration, SegmenterOptions.SectionName, config.Segmenter, found);
+        Bind(() => SegmenterConfiguration.Bind(configuration, config.Segmenter), found);
         Bind(configuration, SchemaRegistrySettings.SectionName, config.SchemaRegistry, found);
         Bind(configuration, HttpSettings.SectionName, config.Http, found);
         config.RedisConnectionString = configuration["Redis:ConnectionString"] ?? "";
@@ -56,22 +58,20 @@ public sealed class SiloConfiguration
         else
             found.Add($"Segmenter:Transport must be 'kafka' or 'eventhubs' (got '{config.Host.Transport}').");
 
-        found.AddRange(config.Rules.Validate());
-        found.AddRange(config.Segmenter.Validate());
+        found.AddRange(SegmenterOptionsValidator.Problems(config.Segmenter));
         if (config.Transport == InputTransport.EventHubs)
         {
             // Event Hubs replaces Kafka entirely (input and outputs); the Kafka settings are not read.
-            found.AddRange(config.EventHubs.Validate());
+            found.AddRange(EventHubsSettingsValidator.Problems(config.EventHubs));
             if (config.Profile == SiloProfile.Embedded)
                 found.Add("Segmenter:Transport 'eventhubs' needs Segmenter:Profile=cluster: the embedded profile runs its infrastructure on this machine, and there is no embedded Event Hubs.");
         }
         else
         {
-            if (string.IsNullOrWhiteSpace(config.Kafka.BootstrapServers))
-                found.Add("Kafka:BootstrapServers is required (e.g. '127.0.0.1:9092').");
-            if (string.IsNullOrWhiteSpace(config.Kafka.ConsumerGroupId))
-                found.Add("Kafka:ConsumerGroupId is required (e.g. 'segmenter').");
-            found.AddRange(config.Kafka.Security.Validate("Kafka:Security"));
+            // The provider's own rules, on the options as the silo will hand them to it (with Segmenter's topics), named
+            // as configuration keys. The provider checks them again when Orleans starts: the same rules, nothing else.
+            SegmenterKafkaTopics.Apply(config.Kafka, config.Segmenter);
+            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, "Kafka"));
             if (config.Profile == SiloProfile.Embedded && config.Embedded.Kafka)
                 found.AddRange(EmbeddedKafkaSecurityProblems(config.Kafka.Security));
         }
@@ -116,11 +116,14 @@ public sealed class SiloConfiguration
 
     public int SchemaRegistryPort() => new Uri(SchemaRegistryUrl).Port;
 
-    private static void Bind(IConfiguration configuration, string section, object target, List<string> problems)
+    private static void Bind(IConfiguration configuration, string section, object target, List<string> problems) =>
+        Bind(() => configuration.GetSection(section).Bind(target), problems);
+
+    private static void Bind(Action bind, List<string> problems)
     {
         try
         {
-            configuration.GetSection(section).Bind(target);
+            bind();
         }
         catch (InvalidOperationException e)
         {
