@@ -58,7 +58,8 @@ public sealed class SiloConfiguration
         else
             found.Add($"Segmenter:Transport must be 'kafka' or 'eventhubs' (got '{config.Host.Transport}').");
 
-        found.AddRange(SegmenterOptionsValidator.Problems(config.Segmenter));
+        var segmentation = SegmenterOptionsValidator.Problems(config.Segmenter);
+        found.AddRange(segmentation);
         if (config.Transport == InputTransport.EventHubs)
         {
             // Event Hubs replaces Kafka entirely (input and outputs); the Kafka settings are not read.
@@ -70,8 +71,12 @@ public sealed class SiloConfiguration
         {
             // The provider's own rules, on the options as the silo will hand them to it (with Segmenter's topics), named
             // as configuration keys. The provider checks them again when Orleans starts: the same rules, nothing else.
-            SegmenterKafkaTopics.Apply(config.Kafka, config.Segmenter);
-            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, "Kafka"));
+            // Topics that Segmentation refuses are not added (a blank name cannot be); what the provider would then say
+            // about the missing topics only repeats Segmentation's problems, so it is left out.
+            if (segmentation.Count == 0)
+                SegmenterKafkaTopics.Apply(config.Kafka, config.Segmenter);
+            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, "Kafka")
+                .Where(problem => segmentation.Count == 0 || !problem.StartsWith("Kafka:Topics ", StringComparison.Ordinal)));
             if (config.Profile == SiloProfile.Embedded && config.Embedded.Kafka)
                 found.AddRange(EmbeddedKafkaSecurityProblems(config.Kafka.Security));
         }

@@ -75,6 +75,14 @@ public sealed class SiloConfigurationTests
         Assert.Equal("events-dead-letters", config.Kafka.DeadLetterTopic);
     }
 
+    [Fact]
+    public void A_blank_topic_is_named_once_as_the_Segmentation_setting_it_is()
+    {
+        Read(new() { ["Segmentation:EventsTopic"] = " " }, out var problems);
+
+        Assert.Equal(["Segmentation:EventsTopic must name a topic."], problems);
+    }
+
     /// <summary>The silo's shipped settings with <paramref name="settings"/> on top (as environment or command line would).</summary>
     private static SiloConfiguration Read(Dictionary<string, string?> settings, out IReadOnlyList<string> problems) =>
         SiloConfiguration.Read(new ConfigurationBuilder()
