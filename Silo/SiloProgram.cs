@@ -140,7 +140,7 @@ public static partial class SiloProgram
             if (config.Transport == InputTransport.EventHubs)
                 silo.AddSegmenterEventHubs(config.SchemaRegistry, config.EventHubs);
             else
-                silo.AddSegmenterKafka(config.SchemaRegistry, kafka => builder.Configuration.GetSection("Kafka").Bind(kafka));
+                silo.AddSegmenterKafka(config.SchemaRegistry, kafka => builder.Configuration.GetSection(SiloConfiguration.KafkaSectionName).Bind(kafka));
             silo.AddSegmenterRedis(config.RedisConnectionString);
             silo.AddDashboard();
         });

@@ -19,6 +19,9 @@ namespace Segmenter.Silo.Configuration;
 /// </summary>
 public sealed class SiloConfiguration
 {
+    /// <summary>The section bound into <see cref="Kafka"/> here and into the provider's options by the silo.</summary>
+    public const string KafkaSectionName = "Kafka";
+
     public SegmenterHostSettings Host { get; } = new();
     public OrleansSettings Orleans { get; } = new();
     public KafkaStreamOptions Kafka { get; } = new();
@@ -38,25 +41,20 @@ public sealed class SiloConfiguration
     {
         var config = new SiloConfiguration();
         var found = new List<string>();
-        Bind(configuration, "Segmenter", config.Host, found);
-        Bind(configuration, "Orleans", config.Orleans, found);
-        Bind(configuration, "Kafka", config.Kafka, found);
+        Bind(configuration, SegmenterHostSettings.SectionName, config.Host, found);
+        Bind(configuration, OrleansSettings.SectionName, config.Orleans, found);
+        Bind(configuration, KafkaSectionName, config.Kafka, found);
         Bind(configuration, EventHubsSettings.SectionName, config.EventHubs, found);
-        Bind(configuration, "Embedded", config.Embedded, found);
+        Bind(configuration, EmbeddedSettings.SectionName, config.Embedded, found);
         Bind(configuration, TelemetrySettings.SectionName, config.Telemetry, found);
         Bind(() => SegmenterConfiguration.Bind(configuration, config.Segmenter), found);
         Bind(configuration, SchemaRegistrySettings.SectionName, config.SchemaRegistry, found);
         Bind(configuration, HttpSettings.SectionName, config.Http, found);
         config.RedisConnectionString = configuration["Redis:ConnectionString"] ?? "";
 
-        if (Enum.TryParse<SiloProfile>(config.Host.Profile, ignoreCase: true, out var profile) && Enum.IsDefined(profile))
-            config.Profile = profile;
-        else
-            found.Add($"Segmenter:Profile must be 'embedded' or 'cluster' (got '{config.Host.Profile}').");
-        if (Enum.TryParse<InputTransport>(config.Host.Transport, ignoreCase: true, out var transport) && Enum.IsDefined(transport))
-            config.Transport = transport;
-        else
-            found.Add($"Segmenter:Transport must be 'kafka' or 'eventhubs' (got '{config.Host.Transport}').");
+        found.AddRange(SegmenterHostSettingsValidator.Problems(config.Host));
+        config.Profile = config.Host.ParsedProfile ?? default;
+        config.Transport = config.Host.ParsedTransport ?? default;
 
         var segmentation = SegmenterOptionsValidator.Problems(config.Segmenter);
         found.AddRange(segmentation);
@@ -75,7 +73,7 @@ public sealed class SiloConfiguration
             // about the missing topics only repeats Segmentation's problems, so it is left out.
             if (segmentation.Count == 0)
                 SegmenterKafkaTopics.Apply(config.Kafka, config.Segmenter);
-            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, "Kafka")
+            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, KafkaSectionName)
                 .Where(problem => segmentation.Count == 0 || !problem.StartsWith("Kafka:Topics ", StringComparison.Ordinal)));
             if (config.Profile == SiloProfile.Embedded && config.Embedded.Kafka)
                 found.AddRange(EmbeddedKafkaSecurityProblems(config.Kafka.Security));
@@ -85,17 +83,9 @@ public sealed class SiloConfiguration
         found.AddRange(config.Http.Validate());
         if (config.Profile == SiloProfile.Cluster && string.IsNullOrWhiteSpace(config.RedisConnectionString))
             found.Add("Redis:ConnectionString is required in the cluster profile (clustering, state and reminders live in Redis).");
-        if (config.Embedded.Partitions < 1)
-            found.Add($"Embedded:Partitions must be at least 1 (got {config.Embedded.Partitions}).");
-        foreach (var (name, port) in new[] { ("Orleans:SiloPort", config.Orleans.SiloPort), ("Orleans:GatewayPort", config.Orleans.GatewayPort), ("Embedded:RedisPort", config.Embedded.RedisPort) })
-        {
-            if (port is < 1 or > 65535)
-                found.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a port number (got {port})."));
-        }
-
+        found.AddRange(OrleansSettingsValidator.Problems(config.Orleans));
+        found.AddRange(EmbeddedSettingsValidator.Problems(config.Embedded));
         found.AddRange(config.Telemetry.Validate(configuration));
-        if (config.Host.StatusInterval < TimeSpan.Zero)
-            found.Add($"Segmenter:StatusInterval must not be negative (got {config.Host.StatusInterval}).");
         problems = found;
         return config;
     }
