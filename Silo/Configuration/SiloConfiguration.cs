@@ -80,7 +80,7 @@ public sealed class SiloConfiguration
         }
 
         found.AddRange(config.SchemaRegistry.Validate());
-        found.AddRange(config.Http.Validate());
+        found.AddRange(HttpSettingsValidator.Problems(config.Http));
         if (config.Profile == SiloProfile.Cluster && string.IsNullOrWhiteSpace(config.RedisConnectionString))
             found.Add("Redis:ConnectionString is required in the cluster profile (clustering, state and reminders live in Redis).");
         found.AddRange(OrleansSettingsValidator.Problems(config.Orleans));
