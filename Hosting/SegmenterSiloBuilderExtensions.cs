@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using Confluent.SchemaRegistry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Segmenter.Contracts;
 using Segmenter.Grains;
 using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Metrics;
@@ -13,7 +13,6 @@ using Segmenter.Grains.Scheduling;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;
 using Segmenter.Hosting.Kafka;
-using Segmenter.Serialization.Kafka;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Delivery;
 using Segmenter.Streaming.Kafka.Hosting;
@@ -30,23 +29,30 @@ public static class SegmenterSiloBuilderExtensions
 {
     /// <summary>
     /// The device grains, the segmentation engine and its options (validated at start), and the partition clock.
+    /// <paramref name="rules"/> sets <see cref="SegmenterOptions.Rules"/>, <paramref name="configure"/> the rest.
     /// </summary>
-    public static ISiloBuilder AddSegmenter(this ISiloBuilder silo, Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? configure = null)
+    public static ISiloBuilder AddSegmenter(this ISiloBuilder silo, Action<SegmentationOptions>? rules = null, Action<SegmenterOptions>? configure = null) =>
+        silo.AddSegmenterCore(options =>
+        {
+            rules?.Invoke(options.Rules);
+            configure?.Invoke(options);
+        });
+
+    /// <summary>
+    /// The device grains with their options bound from section <c>Segmentation</c> of <paramref name="configuration"/>
+    /// (see <see cref="SegmenterConfiguration.Bind"/>), validated at start.
+    /// </summary>
+    public static ISiloBuilder AddSegmenter(this ISiloBuilder silo, IConfiguration configuration) =>
+        silo.AddSegmenterCore(options => SegmenterConfiguration.Bind(configuration, options));
+
+    private static ISiloBuilder AddSegmenterCore(this ISiloBuilder silo, Action<SegmenterOptions> configure)
     {
         var services = silo.Services;
-        var segmentation = services.AddOptions<SegmentationOptions>();
-        if (rules is not null)
-            segmentation.Configure(rules);
-        services.AddSingleton<IValidateOptions<SegmentationOptions>, SegmenterOptionsValidation>();
-        var segmenter = services.AddOptions<SegmenterOptions>();
-        if (configure is not null)
-            segmenter.Configure(configure);
-        services.AddSingleton<IValidateOptions<SegmenterOptions>, SegmenterOptionsValidation>();
-        segmentation.ValidateOnStart();
-        segmenter.ValidateOnStart();
+        services.AddOptions<SegmenterOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmenterOptions>, SegmenterOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SessionSegmenter(sp.GetRequiredService<IOptions<SegmentationOptions>>().Value));
+        services.TryAddSingleton(sp => new SessionSegmenter(sp.GetRequiredService<IOptions<SegmenterOptions>>().Value.Rules));
         services.TryAddSingleton<KafkaStreamMetricsRegistry>(); // empty unless the Kafka transport is added (the status line reads it)
         services.TryAddSingleton(sp => new SessionMetrics(sp.GetService<IMeterFactory>()));
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SegmenterOptions>>((collection, segmenter) =>
@@ -76,15 +82,11 @@ public static class SegmenterSiloBuilderExtensions
         silo.Services.TryAddSingleton(sp => new ContractSerdes(sp.GetRequiredService<ContractCodecs>()));
         silo.AddKafkaStreams(SegmenterOptions.StreamProvider, kafka => kafka.Configure<IOptions<SegmenterOptions>>((options, segmenter) =>
         {
-            var topics = segmenter.Value;
             // Redis unreachable, slow, loading or failing over is an outage, not a bad record: such deliveries stall and
             // resume (up to PassingFailureLimit), never dead-letter after a few attempts.
             options.IsTransientDeliveryFailure = TransientDeliveryFailures.Including(RedisOutages.IsOutage);
             configure(options);
-            options.DeadLetterTopic = topics.DeadLetterTopic;
-            options.AddInputTopic(topics.EventsTopic, sp => new DeviceInputDecoder(sp.GetRequiredService<ContractSerdes>()), StreamNamespaces.Events);
-            options.AddOutputTopic(topics.SessionEventsTopic, sp => new SessionEventEncoder(sp.GetRequiredService<ContractSerdes>(), topics.SessionEventsTopic), StreamNamespaces.SessionEvents);
-            options.AddOutputTopic(topics.SessionsTopic, sp => new SessionSummaryEncoder(sp.GetRequiredService<ContractSerdes>(), topics.SessionsTopic), StreamNamespaces.Sessions);
+            SegmenterKafkaTopics.Apply(options, segmenter.Value);
         }));
         return silo;
     }

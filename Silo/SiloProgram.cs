@@ -10,7 +10,6 @@ using Segmenter.Hosting.Logging;
 using Segmenter.Silo.Configuration;
 using Segmenter.Silo.Endpoints;
 using Segmenter.Silo.Monitoring;
-using Segmenter.Streaming.EventHubs.Hosting;
 
 namespace Segmenter.Silo;
 
@@ -137,11 +136,11 @@ public static partial class SiloProgram
 
             // Failure detection can be tuned (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
-            silo.AddSegmenter(rules => builder.Configuration.GetSection("Segmentation").Bind(rules), segmenter => builder.Configuration.GetSection("Segmentation").Bind(segmenter));
+            silo.AddSegmenter(builder.Configuration);
             if (config.Transport == InputTransport.EventHubs)
                 silo.AddSegmenterEventHubs(config.SchemaRegistry, config.EventHubs);
             else
-                silo.AddSegmenterKafka(config.SchemaRegistry, kafka => builder.Configuration.GetSection("Kafka").Bind(kafka));
+                silo.AddSegmenterKafka(config.SchemaRegistry, kafka => builder.Configuration.GetSection(SiloConfiguration.KafkaSectionName).Bind(kafka));
             silo.AddSegmenterRedis(config.RedisConnectionString);
             silo.AddDashboard();
         });

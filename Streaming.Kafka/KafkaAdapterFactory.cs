@@ -35,8 +35,8 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     private KafkaQueueAdapter? _adapter;
 
     /// <summary>
-    /// Creates the factory of provider <paramref name="name"/>. Orleans builds it through <see cref="Create"/>, which
-    /// also validates the options; construct it directly only in tests. Nothing connects to Kafka until the first
+    /// Creates the factory of provider <paramref name="name"/>. Orleans builds it through <see cref="Create"/> (the options
+    /// were validated at start by <see cref="KafkaStreamOptionsValidator"/>); construct it directly only in tests. Nothing connects to Kafka until the first
     /// queue or output is used.
     /// </summary>
     /// <param name="name">The provider's name.</param>
@@ -65,10 +65,9 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     /// <summary>What Orleans calls to build the provider (see <c>AddKafkaStreams</c>).</summary>
     public static KafkaAdapterFactory Create(IServiceProvider services, string name)
     {
+        // The settings themselves were checked once, before the host started, by the KafkaStreamOptionsValidator that
+        // AddKafkaStreams registers; checking them again here would only repeat its message.
         var options = services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name);
-        var problems = KafkaStreamOptionsValidator.Validate(options, name);
-        if (problems.Count > 0)
-            throw new OrleansConfigurationException(string.Join(Environment.NewLine, problems));
 
         // The cache tracks delivery by cursor movement, which is only a delivery signal one container at a time.
         var agent = services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(name);

@@ -33,11 +33,25 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
     /// </summary>
     /// <param name="options">The settings to check.</param>
     /// <param name="providerName">The provider's name, for the messages.</param>
-    public static IReadOnlyList<string> Validate(KafkaStreamOptions options, string providerName)
+    public static IReadOnlyList<string> Validate(KafkaStreamOptions options, string providerName) =>
+        Problems(options, $"Kafka stream provider '{providerName}': ");
+
+    /// <summary>
+    /// The same problems as <see cref="Validate(KafkaStreamOptions, string)"/>, each naming its setting as a key of
+    /// configuration section <paramref name="sectionName"/> (<c>Kafka:BootstrapServers is required ...</c>): for a host
+    /// that binds the options from configuration and checks them before it starts anything else.
+    /// </summary>
+    /// <param name="options">The settings to check.</param>
+    /// <param name="sectionName">The configuration section the options are bound from, such as <c>Kafka</c>.</param>
+    public static IReadOnlyList<string> ValidateSection(KafkaStreamOptions options, string sectionName) =>
+        Problems(options, $"{sectionName}:");
+
+    private static List<string> Problems(KafkaStreamOptions options, string prefix)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
         void Problem(string setting, string message) =>
-            problems.Add($"Kafka stream provider '{providerName}': {setting} {message}");
+            problems.Add($"{prefix}{setting} {message}");
 
         if (string.IsNullOrWhiteSpace(options.BootstrapServers))
             Problem(nameof(options.BootstrapServers), "is required (e.g. 'localhost:9092').");
@@ -94,7 +108,7 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
         if (options.MetadataTimeout <= TimeSpan.Zero)
             Problem(nameof(options.MetadataTimeout), $"must be positive (got {options.MetadataTimeout}).");
         foreach (var problem in options.Security.Validate(nameof(options.Security)))
-            problems.Add($"Kafka stream provider '{providerName}': {problem}");
+            problems.Add(prefix + problem);
         return problems;
     }
 }

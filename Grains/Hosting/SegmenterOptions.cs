@@ -1,8 +1,10 @@
 namespace Segmenter.Grains.Hosting;
 
 /// <summary>
-/// Settings of the grain and its streams (section <c>Segmentation</c>, beside the rules' own settings in
-/// <see cref="Segmentation.SegmentationOptions"/>).
+/// Section <c>Segmentation</c>, all of it: the grain's topics and timings here, the engine's rules in <see cref="Rules"/>.
+/// One type owns the section so that it is bound and validated once (<see cref="SegmenterOptionsValidator"/>); the
+/// rules' keys stay flat (<c>Segmentation:InactivityTimeout</c>, not <c>Segmentation:Rules:InactivityTimeout</c>), so the
+/// host binds the section into <see cref="Rules"/> as well.
 /// </summary>
 public sealed class SegmenterOptions
 {
@@ -13,6 +15,9 @@ public sealed class SegmenterOptions
 
     /// <summary>Grain storage name of the device state.</summary>
     public const string StorageName = "device-sessions";
+
+    /// <summary>The segmentation rules (inactivity timeout, purge, ...), a plain value the engine takes a copy of.</summary>
+    public Segmentation.SegmentationOptions Rules { get; set; } = new();
 
     /// <summary>Input topic (stream namespace <c>events</c>).</summary>
     public string EventsTopic { get; set; } = "events";
@@ -45,24 +50,4 @@ public sealed class SegmenterOptions
     /// with one read. Orleans' default for other grains is 15 minutes, which at a million sparse devices is gigabytes.
     /// </summary>
     public TimeSpan DeviceCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
-
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        foreach (var (name, value) in new[] { (nameof(EventsTopic), EventsTopic), (nameof(SessionEventsTopic), SessionEventsTopic), (nameof(SessionsTopic), SessionsTopic), (nameof(DeadLetterTopic), DeadLetterTopic) })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-                problems.Add($"{SectionName}:{name} must name a topic.");
-        }
-
-        if (new[] { EventsTopic, SessionEventsTopic, SessionsTopic, DeadLetterTopic }.Distinct(StringComparer.Ordinal).Count() < 4)
-            problems.Add($"{SectionName}: the topics {EventsTopic}, {SessionEventsTopic}, {SessionsTopic} and {DeadLetterTopic} must all differ.");
-        if (ReminderPeriod <= TimeSpan.Zero)
-            problems.Add($"{SectionName}:{nameof(ReminderPeriod)} must be positive (got {ReminderPeriod}).");
-        if (DeviceCollectionAge <= TimeSpan.FromMinutes(1))
-            problems.Add($"{SectionName}:{nameof(DeviceCollectionAge)} must be longer than a minute, Orleans' collection quantum (got {DeviceCollectionAge}).");
-        if (SchedulerInterval <= TimeSpan.Zero || SchedulerInterval > TimeSpan.FromMinutes(1))
-            problems.Add($"{SectionName}:{nameof(SchedulerInterval)} must be positive and at most a minute (got {SchedulerInterval}).");
-        return problems;
-    }
 }

@@ -1,8 +1,10 @@
 namespace Segmenter.Silo.Configuration;
 
-/// <summary>Section <c>Embedded</c>: what the embedded profile starts itself.</summary>
+/// <summary>Section <c>Embedded</c>: what the embedded profile starts itself (checked by <see cref="EmbeddedSettingsValidator"/>).</summary>
 public sealed class EmbeddedSettings
 {
+    public const string SectionName = "Embedded";
+
     /// <summary>Start the embedded Kafka at <c>Kafka:BootstrapServers</c> (false: use a running one there).</summary>
     public bool Kafka { get; set; } = true;
 

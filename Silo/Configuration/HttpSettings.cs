@@ -6,7 +6,7 @@ namespace Segmenter.Silo.Configuration;
 /// Section <c>Http</c>: who may use the silo's HTTP port (dashboard, query API, metrics). <c>Urls</c> decides where it
 /// listens (127.0.0.1 by default, so nothing is reachable from the network); with <see cref="BasicAuthUserInfo"/> every
 /// path but <see cref="AnonymousPaths"/> needs HTTP basic authentication, for a silo that must listen on the network
-/// (containers, several hosts).
+/// (containers, several hosts). Checked by <see cref="HttpSettingsValidator"/>.
 /// </summary>
 public sealed class HttpSettings
 {
@@ -27,16 +27,6 @@ public sealed class HttpSettings
     /// <summary><see cref="AnonymousPaths"/> as a list.</summary>
     public IReadOnlyList<string> AnonymousPathList =>
         [.. AnonymousPaths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    /// <summary>What is wrong, naming the setting; never repeats the password.</summary>
-    public IEnumerable<string> Validate()
-    {
-        var colon = BasicAuthUserInfo.IndexOf(':', StringComparison.Ordinal);
-        if (BasicAuthUserInfo.Length > 0 && (colon <= 0 || colon == BasicAuthUserInfo.Length - 1))
-            yield return $"{SectionName}:BasicAuthUserInfo must be user:password, both parts non-empty.";
-        foreach (var path in AnonymousPathList.Where(p => !p.StartsWith('/')))
-            yield return $"{SectionName}:AnonymousPaths must list paths starting with '/' (got '{path}').";
-    }
 
     /// <summary>
     /// The addresses of <paramref name="urls"/> (the <c>Urls</c> setting) that other machines can reach: anything but

@@ -1,8 +1,10 @@
 namespace Segmenter.Silo.Configuration;
 
-/// <summary>Section <c>Orleans</c>: cluster identity and this silo's endpoints.</summary>
+/// <summary>Section <c>Orleans</c>: cluster identity and this silo's endpoints (checked by <see cref="OrleansSettingsValidator"/>).</summary>
 public sealed class OrleansSettings
 {
+    public const string SectionName = "Orleans";
+
     public string ClusterId { get; set; } = "segmenter";
     public string ServiceId { get; set; } = "segmenter";
     public int SiloPort { get; set; } = 11111;

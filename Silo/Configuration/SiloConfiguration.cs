@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Segmenter.Grains.Hosting;
-using Segmenter.Grains.Segmentation;
+using Segmenter.Hosting;
+using Segmenter.Hosting.Kafka;
 using Segmenter.Serialization;
 using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka;
@@ -11,17 +12,22 @@ namespace Segmenter.Silo.Configuration;
 
 /// <summary>
 /// Every setting the silo reads, bound and checked before anything starts, so that a wrong value stops the silo at
-/// once with a message naming the setting (and not halfway through start-up).
+/// once with a message naming the setting (and not halfway through start-up). Each section is bound into one type, and
+/// the settings the libraries own are checked by their own validators (<see cref="SegmenterOptionsValidator"/>,
+/// <see cref="KafkaStreamOptionsValidator"/>, <see cref="EventHubsSettingsValidator"/>), so their rules live once; what
+/// is checked here is the host's own settings and how they combine.
 /// </summary>
 public sealed class SiloConfiguration
 {
+    /// <summary>The section bound into <see cref="Kafka"/> here and into the provider's options by the silo.</summary>
+    public const string KafkaSectionName = "Kafka";
+
     public SegmenterHostSettings Host { get; } = new();
     public OrleansSettings Orleans { get; } = new();
     public KafkaStreamOptions Kafka { get; } = new();
     public EventHubsSettings EventHubs { get; } = new();
     public EmbeddedSettings Embedded { get; } = new();
     public TelemetrySettings Telemetry { get; } = new();
-    public SegmentationOptions Rules { get; } = new();
     public SegmenterOptions Segmenter { get; } = new();
     public SchemaRegistrySettings SchemaRegistry { get; } = new();
     public HttpSettings Http { get; } = new();
@@ -35,62 +41,51 @@ public sealed class SiloConfiguration
     {
         var config = new SiloConfiguration();
         var found = new List<string>();
-        Bind(configuration, "Segmenter", config.Host, found);
-        Bind(configuration, "Orleans", config.Orleans, found);
-        Bind(configuration, "Kafka", config.Kafka, found);
+        Bind(configuration, SegmenterHostSettings.SectionName, config.Host, found);
+        Bind(configuration, OrleansSettings.SectionName, config.Orleans, found);
+        Bind(configuration, KafkaSectionName, config.Kafka, found);
         Bind(configuration, EventHubsSettings.SectionName, config.EventHubs, found);
-        Bind(configuration, "Embedded", config.Embedded, found);
+        Bind(configuration, EmbeddedSettings.SectionName, config.Embedded, found);
         Bind(configuration, TelemetrySettings.SectionName, config.Telemetry, found);
-        Bind(configuration, SegmentationOptions.SectionName, config.Rules, found);
-        Bind(configuration, SegmenterOptions.SectionName, config.Segmenter, found);
+        Bind(() => SegmenterConfiguration.Bind(configuration, config.Segmenter), found);
         Bind(configuration, SchemaRegistrySettings.SectionName, config.SchemaRegistry, found);
         Bind(configuration, HttpSettings.SectionName, config.Http, found);
         config.RedisConnectionString = configuration["Redis:ConnectionString"] ?? "";
 
-        if (Enum.TryParse<SiloProfile>(config.Host.Profile, ignoreCase: true, out var profile) && Enum.IsDefined(profile))
-            config.Profile = profile;
-        else
-            found.Add($"Segmenter:Profile must be 'embedded' or 'cluster' (got '{config.Host.Profile}').");
-        if (Enum.TryParse<InputTransport>(config.Host.Transport, ignoreCase: true, out var transport) && Enum.IsDefined(transport))
-            config.Transport = transport;
-        else
-            found.Add($"Segmenter:Transport must be 'kafka' or 'eventhubs' (got '{config.Host.Transport}').");
+        found.AddRange(SegmenterHostSettingsValidator.Problems(config.Host));
+        config.Profile = config.Host.ParsedProfile ?? default;
+        config.Transport = config.Host.ParsedTransport ?? default;
 
-        found.AddRange(config.Rules.Validate());
-        found.AddRange(config.Segmenter.Validate());
+        var segmentation = SegmenterOptionsValidator.Problems(config.Segmenter);
+        found.AddRange(segmentation);
         if (config.Transport == InputTransport.EventHubs)
         {
             // Event Hubs replaces Kafka entirely (input and outputs); the Kafka settings are not read.
-            found.AddRange(config.EventHubs.Validate());
+            found.AddRange(EventHubsSettingsValidator.Problems(config.EventHubs));
             if (config.Profile == SiloProfile.Embedded)
                 found.Add("Segmenter:Transport 'eventhubs' needs Segmenter:Profile=cluster: the embedded profile runs its infrastructure on this machine, and there is no embedded Event Hubs.");
         }
         else
         {
-            if (string.IsNullOrWhiteSpace(config.Kafka.BootstrapServers))
-                found.Add("Kafka:BootstrapServers is required (e.g. '127.0.0.1:9092').");
-            if (string.IsNullOrWhiteSpace(config.Kafka.ConsumerGroupId))
-                found.Add("Kafka:ConsumerGroupId is required (e.g. 'segmenter').");
-            found.AddRange(config.Kafka.Security.Validate("Kafka:Security"));
+            // The provider's own rules, on the options as the silo will hand them to it (with Segmenter's topics), named
+            // as configuration keys. The provider checks them again when Orleans starts: the same rules, nothing else.
+            // Topics that Segmentation refuses are not added (a blank name cannot be); what the provider would then say
+            // about the missing topics only repeats Segmentation's problems, so it is left out.
+            if (segmentation.Count == 0)
+                SegmenterKafkaTopics.Apply(config.Kafka, config.Segmenter);
+            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, KafkaSectionName)
+                .Where(problem => segmentation.Count == 0 || !problem.StartsWith("Kafka:Topics ", StringComparison.Ordinal)));
             if (config.Profile == SiloProfile.Embedded && config.Embedded.Kafka)
                 found.AddRange(EmbeddedKafkaSecurityProblems(config.Kafka.Security));
         }
 
         found.AddRange(config.SchemaRegistry.Validate());
-        found.AddRange(config.Http.Validate());
+        found.AddRange(HttpSettingsValidator.Problems(config.Http));
         if (config.Profile == SiloProfile.Cluster && string.IsNullOrWhiteSpace(config.RedisConnectionString))
             found.Add("Redis:ConnectionString is required in the cluster profile (clustering, state and reminders live in Redis).");
-        if (config.Embedded.Partitions < 1)
-            found.Add($"Embedded:Partitions must be at least 1 (got {config.Embedded.Partitions}).");
-        foreach (var (name, port) in new[] { ("Orleans:SiloPort", config.Orleans.SiloPort), ("Orleans:GatewayPort", config.Orleans.GatewayPort), ("Embedded:RedisPort", config.Embedded.RedisPort) })
-        {
-            if (port is < 1 or > 65535)
-                found.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a port number (got {port})."));
-        }
-
+        found.AddRange(OrleansSettingsValidator.Problems(config.Orleans));
+        found.AddRange(EmbeddedSettingsValidator.Problems(config.Embedded));
         found.AddRange(config.Telemetry.Validate(configuration));
-        if (config.Host.StatusInterval < TimeSpan.Zero)
-            found.Add($"Segmenter:StatusInterval must not be negative (got {config.Host.StatusInterval}).");
         problems = found;
         return config;
     }
@@ -116,11 +111,14 @@ public sealed class SiloConfiguration
 
     public int SchemaRegistryPort() => new Uri(SchemaRegistryUrl).Port;
 
-    private static void Bind(IConfiguration configuration, string section, object target, List<string> problems)
+    private static void Bind(IConfiguration configuration, string section, object target, List<string> problems) =>
+        Bind(() => configuration.GetSection(section).Bind(target), problems);
+
+    private static void Bind(Action bind, List<string> problems)
     {
         try
         {
-            configuration.GetSection(section).Bind(target);
+            bind();
         }
         catch (InvalidOperationException e)
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using Segmenter.Tests.Infrastructure;
 
 namespace Segmenter.Tests.Deployment;
@@ -40,12 +39,8 @@ public sealed partial class RepositoryHygieneTests
         {
             if (!seen.Add(name))
                 continue;
-            var file = Path.Combine(RepositoryPaths.Root, name, $"{name}.csproj");
-            foreach (var reference in XDocument.Load(file).Descendants("ProjectReference"))
-            {
-                var path = reference.Attribute("Include")!.Value.Replace('\\', '/');
-                pending.Push(path.Split('/')[^2]);
-            }
+            foreach (var reference in ProjectReferences.Of(name))
+                pending.Push(reference);
         }
 
         return seen;

@@ -24,7 +24,7 @@ public sealed class HttpSettingsTests
         var settings = new HttpSettings { BasicAuthUserInfo = "admin:pw", AnonymousPaths = "/health, /metrics,ready" };
 
         Assert.Equal(["/health", "/metrics", "ready"], settings.AnonymousPathList);
-        Assert.Equal(["Http:AnonymousPaths must list paths starting with '/' (got 'ready')."], settings.Validate());
+        Assert.Equal(["Http:AnonymousPaths must list paths starting with '/' (got 'ready')."], HttpSettingsValidator.Problems(settings));
         Assert.Equal("admin", settings.User);
     }
 }

@@ -10,12 +10,16 @@ using Orleans.Serialization;
 using Orleans.Streams;
 using Segmenter.Grains.Hosting;
 using Segmenter.Serialization;
+using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka.Hosting;
 using Segmenter.Streaming.Kafka.Metrics;
 
-namespace Segmenter.Streaming.EventHubs.Hosting;
+namespace Segmenter.Hosting;
 
-/// <summary>How a Segmenter silo takes its input from Azure Event Hubs instead of Kafka.</summary>
+/// <summary>
+/// How a Segmenter silo takes its input from Azure Event Hubs instead of Kafka. Here, not in Streaming.EventHubs, because
+/// it is Segmenter's wiring (its options, topics and delivery policy): the transport itself knows no grain and no Kafka.
+/// </summary>
 public static class SegmenterEventHubsSiloBuilderExtensions
 {
     /// <summary>
@@ -37,7 +41,7 @@ public static class SegmenterEventHubsSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Validate() is { Count: > 0 } problems)
+        if (EventHubsSettingsValidator.Problems(settings) is { Count: > 0 } problems)
             throw new OrleansConfigurationException(string.Join(" ", problems));
 
         var services = silo.Services;
