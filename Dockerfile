@@ -5,6 +5,7 @@ COPY global.json Directory.Build.props Directory.Packages.props Segmenter.sln ./
 COPY Streaming.Abstractions/ Streaming.Abstractions/
 COPY Grains.Interfaces/ Grains.Interfaces/
 COPY Grains/ Grains/
+COPY Persistence.Redis/ Persistence.Redis/
 COPY Hosting/ Hosting/
 COPY Serialization/ Serialization/
 COPY Streaming.Kafka/ Streaming.Kafka/

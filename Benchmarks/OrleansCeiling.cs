@@ -6,7 +6,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using Segmenter.Benchmarks.Ceiling;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Hosting;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Hosting;

@@ -4,8 +4,8 @@ using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Metrics;
+using Segmenter.Grains.Options;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Partitions;
@@ -37,7 +37,7 @@ namespace Segmenter.Grains;
 public sealed partial class DeviceSessionGrain(
     [PersistentState("device", SegmenterOptions.StorageName)] IPersistentState<PersistedDeviceState> storage,
     SessionSegmenter segmenter,
-    DeadlineIndex index,
+    IDeadlineIndex index,
     TimeProvider time,
     SessionMetrics metrics,
     ILogger<DeviceSessionGrain> logger)

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 
 namespace Segmenter.Hosting;
 

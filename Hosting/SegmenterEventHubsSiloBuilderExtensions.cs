@@ -8,7 +8,7 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Serialization;
 using Segmenter.Streaming.EventHubs;
 using Segmenter.Streaming.Kafka.Hosting;

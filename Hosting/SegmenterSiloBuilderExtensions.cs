@@ -6,13 +6,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Segmenter.Grains;
-using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Metrics;
+using Segmenter.Grains.Options;
 using Segmenter.Grains.Persistence;
 using Segmenter.Grains.Scheduling;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;
 using Segmenter.Hosting.Kafka;
+using Segmenter.Persistence.Redis;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Delivery;
 using Segmenter.Streaming.Kafka.Hosting;
@@ -105,8 +106,9 @@ public static class SegmenterSiloBuilderExtensions
     }
 
     /// <summary>
-    /// The Redis connection, key names and deadline index the grain and the schedulers use, without the device storage
-    /// and reminders (for hosts that keep state elsewhere, such as the benchmarks' memory-storage baseline).
+    /// The Redis connection, key names and deadline index (<see cref="IDeadlineIndex"/>) the grain and the schedulers use,
+    /// without the device storage and reminders (for hosts that keep state elsewhere, such as the benchmarks'
+    /// memory-storage baseline).
     /// </summary>
     public static ISiloBuilder AddSegmenterDeadlineIndex(this ISiloBuilder silo, string connectionString)
     {
@@ -116,7 +118,7 @@ public static class SegmenterSiloBuilderExtensions
         services.TryAddSingleton(sp => new DeviceStoreKeys(
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             sp.GetRequiredService<IOptions<SegmenterOptions>>().Value.EventsTopic));
-        services.TryAddSingleton<DeadlineIndex>();
+        services.TryAddSingleton<IDeadlineIndex, RedisDeadlineIndex>();
         return silo;
     }
 }

@@ -4,7 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Segmenter.Embedded;
 using Segmenter.Embedded.Kafka.Security;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Hosting;
 using Segmenter.Hosting.Logging;
 using Segmenter.Silo.Configuration;

@@ -3,8 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
-using Segmenter.Grains.Hosting;
 using Segmenter.Grains.Metrics;
+using Segmenter.Grains.Options;
 using Segmenter.Grains.Persistence;
 using Segmenter.Partitions;
 using Segmenter.Streaming;
@@ -26,7 +26,7 @@ namespace Segmenter.Grains.Scheduling;
 /// </remarks>
 [PreferLocalPlacement]
 public sealed partial class PartitionSchedulerGrain(
-    DeadlineIndex index,
+    IDeadlineIndex index,
     ILocalSiloDetails silo,
     ISiloStatusOracle siloStatus,
     IOptions<SegmenterOptions> options,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Partitions;
 using Segmenter.Streaming;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Serialization;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Hosting;

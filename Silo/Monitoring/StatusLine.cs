@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Silo.Configuration;
 using Segmenter.Streaming.Kafka.Metrics;
 

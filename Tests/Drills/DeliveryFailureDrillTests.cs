@@ -4,7 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization.Invocation;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Serialization;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Streaming.Kafka.Metrics;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Tests.Oracle;
 using Segmenter.Serialization;
 using Segmenter.Streaming.Kafka.Producing;

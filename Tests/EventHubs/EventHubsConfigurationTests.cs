@@ -7,7 +7,7 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Streaming.EventHubs;
 using Orleans.Streams;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Grains.Scheduling;
 using Segmenter.Streaming;
 using Segmenter.Streaming.EventHubs.Progress;

@@ -3,7 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Serialization;
 using Segmenter.Streaming.Kafka.Metrics;
 using Segmenter.Streaming.Kafka.Producing;

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Streaming.Kafka;
 using Segmenter.Tests.Infrastructure;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Segmenter.Contracts;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Hosting;
 using Segmenter.Grains.Segmentation;
 using Segmenter.Serialization;

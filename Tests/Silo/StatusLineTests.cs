@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Segmenter.Grains.Hosting;
+using Segmenter.Grains.Options;
 using Segmenter.Silo.Configuration;
 using Segmenter.Silo.Monitoring;
 using Segmenter.Streaming.Kafka.Metrics;

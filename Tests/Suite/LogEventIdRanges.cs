@@ -13,6 +13,7 @@ internal static class LogEventIdRanges
         ("Segmenter.Streaming.EventHubs", 2000, 2999),
         ("Segmenter.Grains", 3000, 3999),
         ("Segmenter.Grains.Interfaces", 3000, 3999),
+        ("Segmenter.Persistence.Redis", 3000, 3999),
         ("Segmenter.Hosting", 4000, 4999),
         ("Segmenter.Silo", 5000, 5999),
         ("Segmenter.Embedded", 6000, 6999),

@@ -1,15 +1,16 @@
 using System.Globalization;
+using Segmenter.Grains.Persistence;
 using Segmenter.Partitions;
 using StackExchange.Redis;
 
-namespace Segmenter.Grains.Persistence;
+namespace Segmenter.Persistence.Redis;
 
 /// <summary>
-/// The deadline scheduler's view of one partition's index in Redis (written by <see cref="RedisDeviceStorage"/> with
-/// every state): which devices are due, forgetting idle devices without activating them, and the scheduler's last
-/// known clock.
+/// The partitions' deadline indexes in Redis (written by <see cref="RedisDeviceStorage"/> with every state), as the
+/// grains and schedulers see them: which devices are due, forgetting idle devices without activating them, and the
+/// scheduler's last known clock.
 /// </summary>
-public sealed class DeadlineIndex(DeviceStoreKeys keys, RedisConnection redis)
+public sealed class RedisDeadlineIndex(DeviceStoreKeys keys, RedisConnection redis) : IDeadlineIndex
 {
     // KEYS: purge set. ARGV: now (score), committed offset, state key prefix, state key suffix, limit.
     // A device is forgotten only once its last record is below the committed offset: a record that can still be
@@ -52,11 +53,7 @@ public sealed class DeadlineIndex(DeviceStoreKeys keys, RedisConnection redis)
         return 0
         """;
 
-    /// <summary>
-    /// The devices of <paramref name="partition"/> whose open session rule 4 may close under <paramref name="clock"/> at
-    /// <paramref name="now"/>: processing-time deadline reached and either not after the moment the partition was caught
-    /// up, or the event-time deadline before the stream time. At most <paramref name="limit"/> of each kind, earliest first.
-    /// </summary>
+    /// <inheritdoc/>
     public async Task<IReadOnlyCollection<string>> DueAsync(int partition, PartitionClock clock, DateTimeOffset now, int limit)
     {
         var db = await redis.DatabaseAsync();
@@ -86,7 +83,7 @@ public sealed class DeadlineIndex(DeviceStoreKeys keys, RedisConnection redis)
         return due;
     }
 
-    /// <summary>Forgets up to <paramref name="limit"/> devices whose purge is due and whose last record is committed; returns how many.</summary>
+    /// <inheritdoc/>
     public async Task<int> PurgeAsync(int partition, DateTimeOffset now, long committedUpTo, int limit)
     {
         if (committedUpTo < 0)
@@ -97,17 +94,14 @@ public sealed class DeadlineIndex(DeviceStoreKeys keys, RedisConnection redis)
         return (int)purged;
     }
 
-    /// <summary>
-    /// Moves a device's pending purge to <paramref name="until"/>: a device that is about to be used again must not be
-    /// forgotten under it. False when no purge was pending (the device has an open session, or it was purged already).
-    /// </summary>
+    /// <inheritdoc/>
     public async Task<bool> PostponePurgeAsync(int partition, string device, DateTimeOffset until)
     {
         var db = await redis.DatabaseAsync();
         return (int)await db.ScriptEvaluateAsync(TouchScript, [keys.PurgeDue(partition)], [device, DeviceStoreKeys.Score(until)]) == 1;
     }
 
-    /// <summary>Drops a device's deadlines that were found due under <paramref name="clock"/> but that it does not have (stale).</summary>
+    /// <inheritdoc/>
     public async Task ForgetStaleAsync(int partition, string device, PartitionClock clock, DateTimeOffset now)
     {
         var streamBound = clock.StreamTime is { } streamTime ? DeviceStoreKeys.Score(streamTime) : double.NegativeInfinity;
@@ -126,7 +120,7 @@ public sealed class DeadlineIndex(DeviceStoreKeys keys, RedisConnection redis)
         return (await open, await idle);
     }
 
-    /// <summary>The clock the partition's scheduler last saved, or <see cref="PartitionClock.Unknown"/>.</summary>
+    /// <inheritdoc/>
     public async Task<PartitionClock> LoadClockAsync(int partition)
     {
         var db = await redis.DatabaseAsync();
@@ -134,6 +128,7 @@ public sealed class DeadlineIndex(DeviceStoreKeys keys, RedisConnection redis)
         return new PartitionClock(Time(fields[0]), Time(fields[1]), fields[2].IsNull ? -1 : (long)fields[2]);
     }
 
+    /// <inheritdoc/>
     public async Task SaveClockAsync(int partition, PartitionClock clock)
     {
         var db = await redis.DatabaseAsync();

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Segmenter.Grains.Metrics;
+using Segmenter.Grains.Persistence;
 using StackExchange.Redis;
 
-namespace Segmenter.Grains.Persistence;
+namespace Segmenter.Persistence.Redis;
 
 /// <summary>
 /// Orleans grain storage for device state in Redis that writes the device's entry in its partition's deadline index in

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Segmenter.Grains.Persistence;
+namespace Segmenter.Persistence.Redis;
 
 /// <summary>
 /// The silo's one connection to the Redis that holds device state and deadline indexes, opened on first use (the

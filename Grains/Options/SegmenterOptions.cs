@@ -1,4 +1,4 @@
-namespace Segmenter.Grains.Hosting;
+namespace Segmenter.Grains.Options;
 
 /// <summary>
 /// Section <c>Segmentation</c>, all of it: the grain's topics and timings here, the engine's rules in <see cref="Rules"/>.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Segmenter.Grains.Hosting;
+namespace Segmenter.Grains.Options;
 
 /// <summary>
 /// Every problem of section <c>Segmentation</c> at once, each naming its setting: the grain's topics and timings and the

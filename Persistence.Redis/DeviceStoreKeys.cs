@@ -1,7 +1,7 @@
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace Segmenter.Grains.Persistence;
+namespace Segmenter.Persistence.Redis;
 
 /// <summary>
 /// Where Segmenter keeps things in Redis, all under the Orleans service id. The one place that knows the names, so
