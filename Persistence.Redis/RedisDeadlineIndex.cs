@@ -111,15 +111,6 @@ public sealed class RedisDeadlineIndex(DeviceStoreKeys keys, RedisConnection red
             [device, streamBound.ToString("R", CultureInfo.InvariantCulture), arrivalBound.ToString("R", CultureInfo.InvariantCulture)]);
     }
 
-    /// <summary>How many devices of <paramref name="partition"/> have an open session, and how many wait for their purge.</summary>
-    public async Task<(long Open, long Idle)> CountAsync(int partition)
-    {
-        var db = await redis.DatabaseAsync();
-        var open = db.SortedSetLengthAsync(keys.ArrivalDeadlines(partition));
-        var idle = db.SortedSetLengthAsync(keys.PurgeDue(partition));
-        return (await open, await idle);
-    }
-
     /// <inheritdoc/>
     public async Task<PartitionClock> LoadClockAsync(int partition)
     {
