@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Segmenter.Serialization;
 using Segmenter.Streaming.Kafka.Security;
 
 namespace Segmenter.Cli;
@@ -105,7 +106,7 @@ public sealed class ConnectionOptions
             SchemaRegistryUserInfo = userInfo,
         };
         // The options' names, not the silo's sections, in what the user reads.
-        var problems = security.Validate("Kafka:Security").Concat(settings.Registry.Validate("SchemaRegistry"))
+        var problems = KafkaSecurityOptionsValidator.Problems(security, "Kafka:Security").Concat(SchemaRegistrySettingsValidator.Problems(settings.Registry))
             .Select(p => p.Replace("SchemaRegistry:Url", "--schema-registry", StringComparison.Ordinal))
             .ToList();
         _read = settings;

@@ -21,20 +21,6 @@ public sealed class SchemaRegistrySettings
     /// <summary>The user name of <see cref="BasicAuthUserInfo"/> (not a secret), or null without authentication.</summary>
     public string? User => BasicAuthUserInfo.Length == 0 ? null : BasicAuthUserInfo.Split(':', 2)[0];
 
-    /// <summary>What is wrong, each problem naming its setting under <paramref name="prefix"/>; never repeats a secret.</summary>
-    public IReadOnlyList<string> Validate(string prefix = SectionName)
-    {
-        var problems = new List<string>();
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            problems.Add($"{prefix}:Url must be an http(s) address (got '{Redact(Url)}').");
-        else if (url.UserInfo.Length > 0)
-            problems.Add($"{prefix}:Url must not carry credentials ('{RedactedUrl(Url)}'): put them in {prefix}:BasicAuthUserInfo as user:password.");
-        var colon = BasicAuthUserInfo.IndexOf(':', StringComparison.Ordinal);
-        if (BasicAuthUserInfo.Length > 0 && (colon <= 0 || colon == BasicAuthUserInfo.Length - 1))
-            problems.Add($"{prefix}:BasicAuthUserInfo must be user:password (API key and secret), both parts non-empty.");
-        return problems;
-    }
-
     /// <summary>The Confluent client configuration.</summary>
     public SchemaRegistryConfig ToConfig()
     {

@@ -86,11 +86,18 @@ public sealed class KafkaSecurityOptions
     /// </summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The protocol, understood; null when <see cref="Protocol"/> is not one (see <see cref="Validate"/>).</summary>
+    /// <summary>The protocol, understood; null when <see cref="Protocol"/> is not one (see <see cref="KafkaSecurityOptionsValidator"/>).</summary>
     public SecurityProtocol? ParsedProtocol => string.IsNullOrWhiteSpace(Protocol) ? SecurityProtocol.Plaintext : Parse<SecurityProtocol>(Protocol);
 
     /// <summary>The SASL mechanism, understood; null when none is set or <see cref="SaslMechanism"/> is not one.</summary>
     public SaslMechanism? ParsedSaslMechanism => string.IsNullOrWhiteSpace(SaslMechanism) ? null : Parse<SaslMechanism>(SaslMechanism);
+
+    /// <summary>
+    /// The OAUTHBEARER method, understood: <see cref="SaslOauthbearerMethod.Default"/> when none is set (tokens from
+    /// <see cref="OAuthBearerTokenRefreshHandler"/>); null when <see cref="OAuthBearerMethod"/> is not one.
+    /// </summary>
+    public SaslOauthbearerMethod? ParsedOAuthBearerMethod =>
+        string.IsNullOrWhiteSpace(OAuthBearerMethod) ? SaslOauthbearerMethod.Default : Parse<SaslOauthbearerMethod>(OAuthBearerMethod);
 
     /// <summary>Whether anything is set, so that a plaintext setup stays exactly what it was.</summary>
     public bool IsConfigured =>
@@ -100,65 +107,6 @@ public sealed class KafkaSecurityOptions
             SslKeyPassword, OAuthBearerMethod, OAuthBearerClientId, OAuthBearerClientSecret, OAuthBearerTokenEndpointUrl,
             OAuthBearerScope, OAuthBearerExtensions,
         }.Any(v => !string.IsNullOrWhiteSpace(v)) || Settings.Count > 0 || OAuthBearerTokenRefreshHandler is not null;
-
-    /// <summary>
-    /// What is wrong or missing, one message per problem, each naming the setting under <paramref name="prefix"/>
-    /// (such as <c>Kafka:Security</c>); empty when the settings make sense. Never repeats a secret.
-    /// </summary>
-    public IReadOnlyList<string> Validate(string prefix)
-    {
-        var problems = new List<string>();
-        void Problem(string setting, string message) => problems.Add($"{prefix}:{setting} {message}");
-
-        var protocol = ParsedProtocol;
-        if (protocol is null)
-            Problem(nameof(Protocol), $"must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (got '{Protocol}').");
-        var mechanism = ParsedSaslMechanism;
-        var mechanismValid = string.IsNullOrWhiteSpace(SaslMechanism) || mechanism is Confluent.Kafka.SaslMechanism.Plain
-            or Confluent.Kafka.SaslMechanism.ScramSha256 or Confluent.Kafka.SaslMechanism.ScramSha512 or Confluent.Kafka.SaslMechanism.OAuthBearer;
-        if (!mechanismValid)
-            Problem(nameof(SaslMechanism), $"must be PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER (got '{SaslMechanism}').");
-
-        var sasl = protocol is SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl;
-        var tls = protocol is SecurityProtocol.Ssl or SecurityProtocol.SaslSsl;
-        if (protocol is not null && sasl && string.IsNullOrWhiteSpace(SaslMechanism))
-            Problem(nameof(SaslMechanism), $"is required with Protocol {Name(protocol.Value)}: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER.");
-        if (protocol is not null && !sasl && !string.IsNullOrWhiteSpace(SaslMechanism))
-            Problem(nameof(Protocol), $"is {Name(protocol.Value)}, which does not use SASL, but SaslMechanism is set: use SASL_SSL (or SASL_PLAINTEXT).");
-
-        if (sasl && mechanismValid && mechanism is Confluent.Kafka.SaslMechanism.Plain or Confluent.Kafka.SaslMechanism.ScramSha256 or Confluent.Kafka.SaslMechanism.ScramSha512)
-        {
-            if (string.IsNullOrWhiteSpace(SaslUsername))
-                Problem(nameof(SaslUsername), $"is required with SaslMechanism {Name(mechanism.Value)}.");
-            if (string.IsNullOrEmpty(SaslPassword))
-                Problem(nameof(SaslPassword), $"is required with SaslMechanism {Name(mechanism.Value)}.");
-        }
-        else if (!string.IsNullOrWhiteSpace(SaslUsername) || !string.IsNullOrEmpty(SaslPassword))
-        {
-            Problem(string.IsNullOrWhiteSpace(SaslUsername) ? nameof(SaslPassword) : nameof(SaslUsername),
-                "is set but would not be used: it needs a SASL protocol (SASL_SSL or SASL_PLAINTEXT) with SaslMechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.");
-        }
-
-        if (sasl && mechanism is Confluent.Kafka.SaslMechanism.OAuthBearer)
-            ValidateOAuthBearer(Problem);
-
-        foreach (var (setting, value) in new[] { (nameof(SslCaLocation), SslCaLocation), (nameof(SslCertificateLocation), SslCertificateLocation), (nameof(SslKeyLocation), SslKeyLocation) })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-                continue;
-            if (protocol is not null && !tls)
-                Problem(setting, $"is set but Protocol {Name(protocol.Value)} does not use TLS: use SSL or SASL_SSL.");
-            else if (!(setting == nameof(SslCaLocation) && value == "probe") && !File.Exists(value) && !Directory.Exists(value))
-                Problem(setting, $"names '{value}', which does not exist.");
-        }
-
-        if (string.IsNullOrWhiteSpace(SslCertificateLocation) != string.IsNullOrWhiteSpace(SslKeyLocation))
-            Problem(string.IsNullOrWhiteSpace(SslKeyLocation) ? nameof(SslKeyLocation) : nameof(SslCertificateLocation),
-                "is required too: mutual TLS needs both the client certificate (SslCertificateLocation) and its key (SslKeyLocation).");
-        if (!string.IsNullOrEmpty(SslKeyPassword) && string.IsNullOrWhiteSpace(SslKeyLocation))
-            Problem(nameof(SslKeyPassword), "is set but SslKeyLocation is not: the password opens the client key of mutual TLS.");
-        return problems;
-    }
 
     /// <summary>Sets the security properties on a librdkafka client configuration (consumer, producer or admin).</summary>
     public void ApplyTo(ClientConfig config)
@@ -175,7 +123,7 @@ public sealed class KafkaSecurityOptions
         Set(config, "ssl.key.location", SslKeyLocation);
         Set(config, "ssl.key.password", SslKeyPassword);
         if (!string.IsNullOrWhiteSpace(OAuthBearerMethod))
-            config.SaslOauthbearerMethod = Parse<SaslOauthbearerMethod>(OAuthBearerMethod) ?? throw new InvalidOperationException($"Kafka security: unknown OAUTHBEARER method '{OAuthBearerMethod}'.");
+            config.SaslOauthbearerMethod = ParsedOAuthBearerMethod ?? throw new InvalidOperationException($"Kafka security: unknown OAUTHBEARER method '{OAuthBearerMethod}'.");
         Set(config, "sasl.oauthbearer.client.id", OAuthBearerClientId);
         Set(config, "sasl.oauthbearer.client.secret", OAuthBearerClientSecret);
         Set(config, "sasl.oauthbearer.token.endpoint.url", OAuthBearerTokenEndpointUrl);
@@ -265,30 +213,6 @@ public sealed class KafkaSecurityOptions
         Confluent.Kafka.SaslMechanism.Gssapi => "GSSAPI",
         _ => mechanism.ToString(),
     };
-
-    private void ValidateOAuthBearer(Action<string, string> problem)
-    {
-        var method = string.IsNullOrWhiteSpace(OAuthBearerMethod) ? SaslOauthbearerMethod.Default : Parse<SaslOauthbearerMethod>(OAuthBearerMethod);
-        if (method is null)
-        {
-            problem(nameof(OAuthBearerMethod), $"must be 'oidc' or empty (got '{OAuthBearerMethod}').");
-            return;
-        }
-
-        if (method == SaslOauthbearerMethod.Oidc)
-        {
-            foreach (var (setting, value) in new[] { (nameof(OAuthBearerClientId), OAuthBearerClientId), (nameof(OAuthBearerClientSecret), OAuthBearerClientSecret), (nameof(OAuthBearerTokenEndpointUrl), OAuthBearerTokenEndpointUrl) })
-            {
-                if (string.IsNullOrWhiteSpace(value))
-                    problem(setting, "is required with SaslMechanism OAUTHBEARER and OAuthBearerMethod oidc.");
-            }
-        }
-        else if (OAuthBearerTokenRefreshHandler is null && !Settings.ContainsKey("enable.sasl.oauthbearer.unsecure.jwt"))
-        {
-            problem(nameof(OAuthBearerMethod), "must be 'oidc' (with OAuthBearerClientId, OAuthBearerClientSecret and OAuthBearerTokenEndpointUrl) " +
-                "for SaslMechanism OAUTHBEARER, unless the host sets OAuthBearerTokenRefreshHandler in code (as Amazon MSK IAM needs).");
-        }
-    }
 
     private static void Set(ClientConfig config, string key, string value)
     {

@@ -1,5 +1,6 @@
 using Orleans;
 using Orleans.Runtime;
+using Segmenter.Streaming.Kafka.Security;
 
 namespace Segmenter.Streaming.Kafka;
 
@@ -107,7 +108,7 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             Problem(nameof(options.HandoverTimeout), $"must not be negative (got {options.HandoverTimeout}).");
         if (options.MetadataTimeout <= TimeSpan.Zero)
             Problem(nameof(options.MetadataTimeout), $"must be positive (got {options.MetadataTimeout}).");
-        foreach (var problem in options.Security.Validate(nameof(options.Security)))
+        foreach (var problem in KafkaSecurityOptionsValidator.Problems(options.Security, nameof(options.Security)))
             problems.Add(prefix + problem);
         return problems;
     }

@@ -79,13 +79,14 @@ public sealed class SiloConfiguration
                 found.AddRange(EmbeddedKafkaSecurityProblems(config.Kafka.Security));
         }
 
-        found.AddRange(config.SchemaRegistry.Validate());
+        found.AddRange(SchemaRegistrySettingsValidator.Problems(config.SchemaRegistry));
         found.AddRange(HttpSettingsValidator.Problems(config.Http));
         if (config.Profile == SiloProfile.Cluster && string.IsNullOrWhiteSpace(config.RedisConnectionString))
             found.Add("Redis:ConnectionString is required in the cluster profile (clustering, state and reminders live in Redis).");
         found.AddRange(OrleansSettingsValidator.Problems(config.Orleans));
         found.AddRange(EmbeddedSettingsValidator.Problems(config.Embedded));
-        found.AddRange(config.Telemetry.Validate(configuration));
+        found.AddRange(TelemetrySettingsValidator.Problems(config.Telemetry, configuration));
+        config.Telemetry.DecideOtlp(configuration);
         problems = found;
         return config;
     }

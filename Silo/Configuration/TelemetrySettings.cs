@@ -22,47 +22,45 @@ public sealed class TelemetrySettings
     /// <summary><c>grpc</c> or <c>http/protobuf</c>, for <see cref="OtlpEndpoint"/>.</summary>
     public string OtlpProtocol { get; set; } = "grpc";
 
-    /// <summary>Where OTLP goes, once <see cref="Validate"/> accepted the settings; null: no OTLP export.</summary>
+    /// <summary>
+    /// Where OTLP goes, once <see cref="DecideOtlp"/> ran; null: no OTLP export (also when the settings are wrong,
+    /// which <see cref="TelemetrySettingsValidator"/> names).
+    /// </summary>
     public OtlpTarget? Otlp { get; private set; }
 
-    /// <summary>Checks the settings and the standard variable and decides <see cref="Otlp"/>; returns what is wrong.</summary>
-    public IEnumerable<string> Validate(IConfiguration configuration)
+    /// <summary><see cref="OtlpProtocol"/>, understood; null when it is neither <c>grpc</c> nor <c>http/protobuf</c>.</summary>
+    public OtlpExportProtocol? ParsedOtlpProtocol => OtlpProtocol switch
     {
-        var problems = new List<string>();
-        OtlpExportProtocol? protocol = OtlpProtocol switch
-        {
-            "grpc" => OtlpExportProtocol.Grpc,
-            "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
-            _ => null,
-        };
-        if (protocol is null)
-            problems.Add($"{SectionName}:OtlpProtocol must be 'grpc' or 'http/protobuf' (got '{OtlpProtocol}').");
+        "grpc" => OtlpExportProtocol.Grpc,
+        "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
+        _ => null,
+    };
 
-        var standard = configuration[StandardEndpointVariable] ?? "";
+    /// <summary>The standard variable's value in <paramref name="configuration"/>; empty when it is not set.</summary>
+    internal static string StandardEndpoint(IConfiguration configuration) => configuration[StandardEndpointVariable] ?? "";
+
+    /// <summary>
+    /// Decides <see cref="Otlp"/> from these settings and the standard variable: <see cref="OtlpEndpoint"/> wins, and a
+    /// value that is not usable gives no target rather than a guess.
+    /// </summary>
+    public void DecideOtlp(IConfiguration configuration)
+    {
+        var standard = StandardEndpoint(configuration);
+        Otlp = null;
         if (!string.IsNullOrWhiteSpace(OtlpEndpoint))
         {
-            if (!IsHttpAddress(OtlpEndpoint, out var endpoint))
-                problems.Add($"{SectionName}:OtlpEndpoint must be an http(s) address such as 'http://collector:4317' (got '{WithoutUserInfo(OtlpEndpoint)}').");
-            else if (protocol is { } p)
-                Otlp = new OtlpTarget(p == OtlpExportProtocol.HttpProtobuf ? MetricsPath(endpoint) : endpoint, p, FromStandardVariables: false);
+            if (IsHttpAddress(OtlpEndpoint, out var endpoint) && ParsedOtlpProtocol is { } protocol)
+                Otlp = new OtlpTarget(protocol == OtlpExportProtocol.HttpProtobuf ? MetricsPath(endpoint) : endpoint, protocol, FromStandardVariables: false);
         }
-        else if (!string.IsNullOrWhiteSpace(standard))
+        else if (IsHttpAddress(standard, out var endpoint))
         {
             // The SDK reads the standard variables itself (protocol, headers, timeout, interval) and adds /v1/metrics.
-            if (IsHttpAddress(standard, out var endpoint))
-                Otlp = new OtlpTarget(endpoint, null, FromStandardVariables: true);
-            else
-                problems.Add($"{StandardEndpointVariable} must be an http(s) address such as 'http://collector:4317' (got '{WithoutUserInfo(standard)}').");
+            Otlp = new OtlpTarget(endpoint, null, FromStandardVariables: true);
         }
-
-        return problems;
     }
 
-    /// <summary>An address for a message: credentials written into it (<c>http://user:token@host</c>) masked.</summary>
-    private static string WithoutUserInfo(string address) =>
-        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? address.Replace(uri.UserInfo, "***", StringComparison.Ordinal) : address;
-
-    private static bool IsHttpAddress(string text, out Uri uri) =>
+    /// <summary>Whether <paramref name="text"/> is an absolute http(s) address with a host, as the OTLP exporter needs.</summary>
+    internal static bool IsHttpAddress(string text, out Uri uri) =>
         Uri.TryCreate(text, UriKind.Absolute, out uri!) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;
 
     /// <summary>

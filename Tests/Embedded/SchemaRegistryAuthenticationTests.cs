@@ -56,7 +56,7 @@ public sealed class SchemaRegistryAuthenticationTests : IAsyncLifetime
     public async Task The_silos_serdes_register_write_and_read_with_the_credentials()
     {
         var settings = new SchemaRegistrySettings { Url = Url, BasicAuthUserInfo = UserInfo };
-        Assert.Empty(settings.Validate());
+        Assert.Empty(SchemaRegistrySettingsValidator.Problems(settings));
         var serdes = new ContractSerdes(settings.CreateClient());
         var envelope = new Envelope(new DataReceived("pressure", 1.5), new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero), Seq: 7);
 
@@ -95,7 +95,7 @@ public sealed class SchemaRegistryAuthenticationTests : IAsyncLifetime
     [InlineData("registry:8081", "", "SchemaRegistry:Url must be an http(s) address (got 'registry:8081').")]
     public void Settings_that_cannot_work_are_named_without_their_secrets(string url, string userInfo, string problem)
     {
-        var problems = new SchemaRegistrySettings { Url = url, BasicAuthUserInfo = userInfo }.Validate();
+        var problems = SchemaRegistrySettingsValidator.Problems(new SchemaRegistrySettings { Url = url, BasicAuthUserInfo = userInfo });
 
         Assert.Equal([problem], problems);
     }

@@ -34,7 +34,7 @@ public sealed class KafkaSecurityOptionsTests
             Assert.Equal(("SASL_SSL", "SCRAM-SHA-512", "app", "from-the-environment", "probe"),
                 (options.Security.Protocol, options.Security.SaslMechanism, options.Security.SaslUsername, options.Security.SaslPassword, options.Security.SslCaLocation));
             Assert.Equal("https", options.Security.Settings["ssl.endpoint.identification.algorithm"]);
-            Assert.Empty(options.Security.Validate("Kafka:Security"));
+            Assert.Empty(KafkaSecurityOptionsValidator.Problems(options.Security, "Kafka:Security"));
         }
         finally
         {
@@ -77,7 +77,7 @@ public sealed class KafkaSecurityOptionsTests
         security.ApplyTo(config);
 
         Assert.False(security.IsConfigured);
-        Assert.Empty(security.Validate("Kafka:Security"));
+        Assert.Empty(KafkaSecurityOptionsValidator.Problems(security, "Kafka:Security"));
         Assert.Equal(["bootstrap.servers"], config.Select(p => p.Key));
     }
 
@@ -105,7 +105,7 @@ public sealed class KafkaSecurityOptionsTests
         var security = new KafkaSecurityOptions();
         set(security);
 
-        Assert.Contains(problem, security.Validate("Kafka:Security"));
+        Assert.Contains(problem, KafkaSecurityOptionsValidator.Problems(security, "Kafka:Security"));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class KafkaSecurityOptionsTests
             OAuthBearerTokenRefreshHandler = (client, _) => client.OAuthBearerSetTokenFailure("not in this test"),
         };
 
-        Assert.Empty(security.Validate("Kafka:Security"));
+        Assert.Empty(KafkaSecurityOptionsValidator.Problems(security, "Kafka:Security"));
         Assert.Equal("SASL_SSL, OAUTHBEARER, tokens from a refresh handler", security.Describe());
     }
 
@@ -140,6 +140,6 @@ public sealed class KafkaSecurityOptionsTests
 
         Assert.Equal("*** *** *** *** *** 5 api-key", redacted);
         Assert.Equal("SASL_SSL, PLAIN as 'api-key'", options.Security.Describe());
-        Assert.DoesNotContain("api-secret", string.Join(" ", options.Security.Validate("Kafka:Security")), StringComparison.Ordinal);
+        Assert.DoesNotContain("api-secret", string.Join(" ", KafkaSecurityOptionsValidator.Problems(options.Security, "Kafka:Security")), StringComparison.Ordinal);
     }
 }
