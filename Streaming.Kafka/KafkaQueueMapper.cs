@@ -4,8 +4,9 @@ using Orleans.Streams;
 namespace Segmenter.Streaming.Kafka;
 
 /// <summary>
-/// One Orleans queue per partition of every input topic. Queues are spread evenly over the consistent hash ring,
-/// so the Orleans queue balancer hands each silo a fair share of partitions and moves them as silos come and go.
+/// One Orleans queue per partition of every input topic, in order (the provider's <see cref="Handover.EvenPartitionBalancer"/>
+/// shares them out by that order). Queues are also spread evenly over the consistent hash ring, for an application that
+/// chooses Orleans' consistent-ring balancer instead.
 /// </summary>
 /// <remarks>
 /// Orleans asks a queue mapper for its queues (<see cref="GetAllQueues"/>, <see cref="GetQueuesForRange"/>: the queue

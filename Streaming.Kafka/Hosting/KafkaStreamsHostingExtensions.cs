@@ -6,6 +6,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Segmenter.Streaming.Kafka.Delivery;
+using Segmenter.Streaming.Kafka.Handover;
 using Segmenter.Streaming.Kafka.Metrics;
 
 namespace Segmenter.Streaming.Kafka.Hosting;
@@ -26,7 +27,7 @@ public static class KafkaStreamsHostingExtensions
 
     /// <summary>
     /// Adds Kafka stream provider <paramref name="name"/> to the silo: every partition of its input topics becomes an
-    /// Orleans queue, balanced over the silos and read by a pulling agent that delivers to implicit subscribers (the
+    /// Orleans queue, balanced evenly over the silos (<see cref="EvenPartitionBalancer"/>) and read by a pulling agent that delivers to implicit subscribers (the
     /// provider uses implicit subscriptions only: <c>[ImplicitStreamSubscription("namespace")]</c> on the consumer
     /// grain), and events published on its output namespaces are produced to their topics. Offsets are committed only
     /// after every consumer of a record returned. The settings are checked at start (see
@@ -78,6 +79,8 @@ public static class KafkaStreamsHostingExtensions
                 // An agent polls again at once while there is data; this is the wait when a partition was empty (latency).
                 o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5);
             }));
+            // An equal share of the partitions per silo; the consistent ring's random arcs are unfair to a few queues.
+            stream.ConfigurePartitionBalancing(EvenPartitionBalancer.Create);
             configureStream?.Invoke(stream);
         });
         builder.Services.TryAddSingleton<KafkaStreamMetricsRegistry>();
