@@ -34,6 +34,14 @@ build() {
   dotnet build "$ROOT/Segmenter.sln" -c "$BIN" --nologo -v q -clp:ErrorsOnly >/dev/null || die "build failed (run: dotnet build Segmenter.sln -c Release)"
 }
 
+# build_current: an incremental build, so a script never runs binaries older than the sources (a build that is up to
+# date takes seconds); once per script tree: the scripts a script calls inherit SEGMENTER_BUILT and skip it.
+build_current() {
+  [ "${SEGMENTER_BUILT:-}" = "1" ] && return 0
+  build
+  export SEGMENTER_BUILT=1
+}
+
 # http_ok URL: a 2xx answer to a GET (bash's /dev/tcp, so curl is not needed).
 http_ok() {
   local rest="${1#http://}" hostport path
