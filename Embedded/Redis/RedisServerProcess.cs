@@ -138,8 +138,17 @@ public sealed partial class RedisServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                // Give the output readers a moment: the reason is usually the last line redis-server wrote.
-                _process.WaitForExit(500);
+                // The reason is usually the last line redis-server wrote: wait until the output readers reached the end of
+                // its streams (WaitForExitAsync does, a timed WaitForExit does not), bounded in case something holds them.
+                try
+                {
+                    await _process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    // Report what was read so far.
+                }
+
                 throw DamagedData(Output) ?? new InvalidOperationException($"redis-server exited with code {_process.ExitCode}: {Output}");
             }
             if (await AnswersPingAsync(cancellationToken))
