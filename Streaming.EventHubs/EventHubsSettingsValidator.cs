@@ -2,20 +2,17 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Messaging.EventHubs;
-using Microsoft.Extensions.Options;
 
 namespace Segmenter.Streaming.EventHubs;
 
 /// <summary>
 /// Every problem of section <c>EventHubs</c> at once, each naming its setting and never repeating a connection string
 /// (it carries a secret). <c>AddSegmenterEventHubs</c> refuses settings with problems, and the silo program lists them
-/// with <see cref="Problems"/> before anything starts.
+/// with <see cref="Problems"/> before anything starts. Not an <c>IValidateOptions</c>: the wiring takes the settings as
+/// an object and reads them at once, so there are no options to validate on start.
 /// </summary>
-public sealed partial class EventHubsSettingsValidator : IValidateOptions<EventHubsSettings>
+public static partial class EventHubsSettingsValidator
 {
-    public ValidateOptionsResult Validate(string? name, EventHubsSettings options) =>
-        Problems(options) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
-
     /// <summary>Every problem of <paramref name="settings"/>, each naming its setting; empty when they are usable.</summary>
     public static IReadOnlyList<string> Problems(EventHubsSettings settings)
     {

@@ -62,7 +62,10 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
 
     private TimeProvider Time => _services.GetService<TimeProvider>() ?? TimeProvider.System;
 
-    /// <summary>What Orleans calls to build the provider (see <c>AddKafkaStreams</c>).</summary>
+    /// <summary>
+    /// What Orleans calls to build the provider (see <c>AddKafkaStreams</c>). The settings are checked by the validator that
+    /// <c>AddKafkaStreams</c> registers, not here: wiring this factory by hand (<c>AddPersistentStreams</c>) skips the check.
+    /// </summary>
     public static KafkaAdapterFactory Create(IServiceProvider services, string name)
     {
         // The settings themselves were checked once, before the host started, by the KafkaStreamOptionsValidator that

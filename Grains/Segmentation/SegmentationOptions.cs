@@ -2,8 +2,8 @@ namespace Segmenter.Grains.Segmentation;
 
 /// <summary>
 /// The knobs of the segmentation rules (SEGMENTATION.md, "Defaults"). Plain values: the host binds them
-/// from configuration section <c>Segmentation</c> as part of <see cref="Hosting.SegmenterOptions"/>, which owns that
-/// section, and validates them with <see cref="Validate"/> (through <see cref="Hosting.SegmenterOptionsValidator"/>).
+/// from configuration section <c>Segmentation</c> as part of <see cref="Options.SegmenterOptions"/>, which owns that
+/// section, and validates them with <see cref="Validate"/> (through <see cref="Options.SegmenterOptionsValidator"/>).
 /// <see cref="SessionSegmenter"/> keeps its own copy, so later changes do not affect a running engine.
 /// </summary>
 public sealed record SegmentationOptions

@@ -69,12 +69,11 @@ public sealed class SiloConfiguration
         {
             // The provider's own rules, on the options as the silo will hand them to it (with Segmenter's topics), named
             // as configuration keys. The provider checks them again when Orleans starts: the same rules, nothing else.
-            // Topics that Segmentation refuses are not added (a blank name cannot be); what the provider would then say
-            // about the missing topics only repeats Segmentation's problems, so it is left out.
-            if (segmentation.Count == 0)
-                SegmenterKafkaTopics.Apply(config.Kafka, config.Segmenter);
-            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, KafkaSectionName)
-                .Where(problem => segmentation.Count == 0 || !problem.StartsWith("Kafka:Topics ", StringComparison.Ordinal)));
+            // Topics that Segmentation refuses cannot be added (a blank name throws): the default topics stand in for
+            // them, so that the provider's rules that depend on topics being read (a consumer group) still run, and its
+            // problems never repeat Segmentation's. The silo does not start with problems, so the stand-ins never run.
+            SegmenterKafkaTopics.Apply(config.Kafka, segmentation.Count == 0 ? config.Segmenter : new SegmenterOptions());
+            found.AddRange(KafkaStreamOptionsValidator.ValidateSection(config.Kafka, KafkaSectionName));
             if (config.Profile == SiloProfile.Embedded && config.Embedded.Kafka)
                 found.AddRange(EmbeddedKafkaSecurityProblems(config.Kafka.Security));
         }

@@ -14,9 +14,9 @@ namespace Segmenter.Streaming.Kafka.Handover;
 /// ring: fair for hundreds of queues, not for a topic's handful of partitions. With 4 partitions and 2 silos, one silo
 /// reads all four about one start in eight, and the other reads nothing. An even share costs more partition moves when
 /// a silo joins or leaves (about half of them instead of a fair fraction), each one a hand-over (final commit, release,
-/// read from the committed offset), which is cheap next to a silo standing idle. Until the first membership snapshot
-/// arrives (at once, from the membership service) a silo claims nothing; it counts itself in every snapshot, as its
-/// agents run only while it is up.
+/// read from the committed offset), which is cheap next to a silo standing idle. A silo claims nothing until the
+/// membership service reports active silos (a lone silo: until it is active itself); it counts itself in every report,
+/// as its agents run only while it is up.
 /// </remarks>
 public sealed partial class EvenPartitionBalancer(IServiceProvider services, ILogger<EvenPartitionBalancer> logger)
     : QueueBalancerBase(services, logger)
@@ -57,7 +57,20 @@ public sealed partial class EvenPartitionBalancer(IServiceProvider services, ILo
         }
 
         LogShare(Logger, SiloAddress, mine, count);
-        _ = NotifyListeners();
+        _ = NotifyAsync(count);
+    }
+
+    private async Task NotifyAsync(int silos)
+    {
+        try
+        {
+            await NotifyListeners();
+        }
+        catch (Exception e)
+        {
+            // The pulling agents' manager did not take the new share: it applies at the next membership change.
+            LogNotifyFailed(Logger, e, SiloAddress, silos);
+        }
     }
 
     /// <summary>The silos in the order every silo sees them: by address (host, port, generation).</summary>
@@ -84,4 +97,7 @@ public sealed partial class EvenPartitionBalancer(IServiceProvider services, ILo
 
     [LoggerMessage(LogLevel.Information, "Partition balance: silo {Silo} reads {Partitions} partition queue(s) of this provider, one share of {Silos} active silo(s)", EventId = 1310)]
     private static partial void LogShare(ILogger logger, SiloAddress silo, int partitions, int silos);
+
+    [LoggerMessage(LogLevel.Warning, "Partition balance: silo {Silo} could not apply its share of {Silos} active silo(s); it applies at the next membership change", EventId = 1311)]
+    private static partial void LogNotifyFailed(ILogger logger, Exception exception, SiloAddress silo, int silos);
 }

@@ -83,6 +83,26 @@ public sealed class SiloConfigurationTests
         Assert.Equal(["Segmentation:EventsTopic must name a topic."], problems);
     }
 
+    [Fact]
+    public void Nested_rule_keys_are_refused_by_name_and_the_section_s_other_problems_still_named()
+    {
+        var config = Read(new() { ["Segmentation:Rules:InactivityTimeout"] = "00:00:30", ["Segmentation:SessionsTopic"] = " " }, out var problems);
+
+        Assert.Equal([
+            "Segmentation:Rules is not a setting: the rules' keys sit directly in section Segmentation (e.g. Segmentation:InactivityTimeout).",
+            "Segmentation:SessionsTopic must name a topic.",
+        ], problems);
+        Assert.Equal(TimeSpan.FromSeconds(4), config.Segmenter.Rules.InactivityTimeout); // the shipped value, not the nested one
+    }
+
+    [Fact]
+    public void A_refused_topic_does_not_hide_the_Kafka_problems_that_depend_on_reading_one()
+    {
+        Read(new() { ["Segmentation:EventsTopic"] = " ", ["Kafka:ConsumerGroupId"] = "" }, out var problems);
+
+        Assert.Equal(["Segmentation:EventsTopic must name a topic.", "Kafka:ConsumerGroupId is required when topics are read (offsets are committed under it)."], problems);
+    }
+
     /// <summary>The silo's shipped settings with <paramref name="settings"/> on top (as environment or command line would).</summary>
     private static SiloConfiguration Read(Dictionary<string, string?> settings, out IReadOnlyList<string> problems) =>
         SiloConfiguration.Read(new ConfigurationBuilder()
