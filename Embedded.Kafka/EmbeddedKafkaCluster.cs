@@ -46,8 +46,9 @@ public sealed class EmbeddedKafkaCluster : IAsyncDisposable
     public int BrokerCount => BrokerListeners.Count;
 
     /// <summary>
-    /// With <see cref="EmbeddedKafkaOptions.Security"/>: connections refused so far (a failed TLS handshake or SASL
-    /// authentication, or another request before authentication); always 0 without.
+    /// With <see cref="EmbeddedKafkaOptions.Security"/>: connections refused so far (a client certificate rejected, a SASL
+    /// authentication failed, or another request before authentication; a client that hangs up mid-handshake is not
+    /// refused); always 0 without.
     /// </summary>
     public long RefusedConnections => _forwarders.OfType<SecurityGateway>().Sum(g => g.Refused);
 

@@ -31,6 +31,7 @@ internal sealed class SecureConnection(Socket client, IPEndPoint target, Embedde
         if (tls is not null)
         {
             clientStream = tls;
+            var rejected = false;
             try
             {
                 await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
@@ -38,12 +39,20 @@ internal sealed class SecureConnection(Socket client, IPEndPoint target, Embedde
                     ServerCertificate = security.ServerCertificate,
                     ClientCertificateRequired = security.ClientCertificateAuthority is not null,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    RemoteCertificateValidationCallback = (_, certificate, _, _) => IsTrustedClient(certificate),
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        var trusted = IsTrustedClient(certificate);
+                        rejected |= !trusted;
+                        return trusted;
+                    },
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is AuthenticationException or IOException)
             {
-                return false;
+                // Refused only when this broker rejected the client's certificate: a client that hung up mid-handshake
+                // (librdkafka closes a connection it no longer needs when it is disposed), or that did not trust ours,
+                // was not refused here, as with SASL below.
+                return !rejected;
             }
         }
 
